@@ -1,0 +1,4 @@
+import { defineConfig } from 'tsup';
+import { tsupBase } from '../../tsup.config';
+
+export default defineConfig(tsupBase({ index: 'src/index.ts', bin: 'src/bin.ts' }, { format: ['esm'] }));
