@@ -1,0 +1,83 @@
+import type { JsonRpcClient } from './createJsonRpcClient';
+
+/** How to spawn one system under test on a given port. */
+export interface SpawnSpec {
+  /** Short label for reports, e.g. `cli` or `devnet-child`. */
+  via: string;
+  command: string;
+  args: string[];
+  cwd: string;
+  env?: Record<string, string>;
+}
+
+/** A system under test ("target"): a name, how to start it, and what version it is. */
+export interface TargetSpec {
+  name: string;
+  /** One-line description of what runs, e.g. `anvil 1.7.1 (--hardfork prague)`. */
+  describe(): Promise<string>;
+  /** Ways to start it, tried in order: a way that exits before it is ready falls through to the next. */
+  spawnSpecs(port: number): SpawnSpec[];
+}
+
+/** A target that is up and answering `eth_chainId`. */
+export interface RunningTarget {
+  name: string;
+  description: string;
+  via: string;
+  pid: number;
+  rpcUrl: string;
+  /** Spawn to first successful `eth_chainId`, in milliseconds. */
+  readyMs: number;
+  rpc: JsonRpcClient;
+  /** Peak resident memory (sum of VmHWM over the process tree) so far, in bytes. */
+  readPeakRss(): ProcessTreeMemory;
+  /** Stop the process tree (SIGTERM, then SIGKILL after a grace period). Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Memory of a process and its descendants, read from /proc. */
+export interface ProcessTreeMemory {
+  /** Sum of VmHWM (peak RSS) over the tree, bytes. */
+  peakRssBytes: number;
+  /** Sum of VmRSS (current RSS) over the tree, bytes. */
+  rssBytes: number;
+  /** Number of processes in the tree. */
+  processes: number;
+}
+
+/** One measured line of a workload: `count` operations in `seconds`. */
+export interface WorkloadLine {
+  /** Stable key used in JSON results and for comparisons, e.g. `transfers-sequential`. */
+  key: string;
+  /** Human label for the table. */
+  label: string;
+  count: number;
+  seconds: number;
+}
+
+/** What a workload gets to run against one target. */
+export interface WorkloadContext {
+  target: RunningTarget;
+  quick: boolean;
+  log(message: string): void;
+}
+
+/** Targets a workload must meet, checked per line against a reference target. */
+export interface WorkloadGoals {
+  /** The target being judged (normally `devnet`). */
+  subject: string;
+  /** Every ops/s line: subject / reference must be at least `ratio`. */
+  minRatio?: { reference: string; ratio: number };
+  /** Start-to-ready of the subject must be below this. */
+  readyMaxMs?: number;
+}
+
+/** A named benchmark workload. */
+export interface Workload {
+  name: string;
+  summary: string;
+  /** Targets it runs against when `--targets` is not given. */
+  defaultTargets: string[];
+  goals?: WorkloadGoals;
+  run(ctx: WorkloadContext): Promise<WorkloadLine[]>;
+}

@@ -1,0 +1,39 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { JsonRpcClient } from './createJsonRpcClient';
+
+/** The receipt fields the benchmarks check. */
+export interface ReceiptLike {
+  transactionHash: string;
+  status: string;
+  blockNumber: string;
+  gasUsed: string;
+  contractAddress?: string | null;
+  logs: unknown[];
+}
+
+/**
+ * Poll `eth_getTransactionReceipt` until the transaction is mined: first at once, then with a backoff of
+ * 1, 2, 4 … 16 ms (the same for every target), failing after `timeoutMs`.
+ *
+ * @example
+ * ```ts
+ * const receipt = await waitForReceipt(rpc, hash);
+ * if (receipt.status !== '0x1') throw new Error('reverted');
+ * ```
+ */
+export async function waitForReceipt(
+  rpc: JsonRpcClient,
+  hash: string,
+  timeoutMs = 120_000,
+): Promise<ReceiptLike> {
+  const deadline = Date.now() + timeoutMs;
+  let delay = 0;
+  for (;;) {
+    const receipt = await rpc.request<ReceiptLike | null>('eth_getTransactionReceipt', [hash]);
+    if (receipt) return receipt;
+    if (Date.now() > deadline) throw new Error(`no receipt for ${hash} after ${timeoutMs} ms`);
+    if (delay > 0) await sleep(delay);
+    else await new Promise<void>((resolve) => setImmediate(resolve));
+    delay = delay === 0 ? 1 : Math.min(delay * 2, 16);
+  }
+}
