@@ -1,0 +1,87 @@
+import { validateMnemonic } from '@scure/bip39';
+import { wordlist } from '@scure/bip39/wordlists/english.js';
+import { InvalidArgumentError } from 'commander';
+
+/**
+ * A commander argument parser for an integer in `[min, max]`; anything else is a usage error.
+ *
+ * @example
+ * ```ts
+ * new Option('--accounts <count>').argParser(integerInRange(1, 1000));
+ * ```
+ */
+export function integerInRange(min: number, max: number): (raw: string) => number {
+  return (raw) => {
+    const value = /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
+    if (!Number.isSafeInteger(value) || value < min || value > max) {
+      throw new InvalidArgumentError(`Expected a whole number from ${min} to ${max}.`);
+    }
+    return value;
+  };
+}
+
+/**
+ * Parse a TCP port: 0–65535, where 0 asks the system for a free port.
+ *
+ * @example
+ * ```ts
+ * parsePort('8545'); // 8545
+ * ```
+ */
+export function parsePort(raw: string): number {
+  const value = /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isInteger(value) || value > 65535) {
+    throw new InvalidArgumentError('Expected a port from 0 to 65535 (0 picks a free port).');
+  }
+  return value;
+}
+
+/**
+ * Parse a duration in seconds: a number ≥ 0 (decimals allowed, e.g. `0.5`).
+ *
+ * @example
+ * ```ts
+ * parseSeconds('2'); // 2
+ * ```
+ */
+export function parseSeconds(raw: string): number {
+  const value = /^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isFinite(value) || value < 0 || value > 86_400) {
+    throw new InvalidArgumentError('Expected a number of seconds from 0 to 86400, e.g. 2 or 0.5.');
+  }
+  return value;
+}
+
+/**
+ * Parse a host name or IP address to bind to (no scheme, no port).
+ *
+ * @example
+ * ```ts
+ * parseHost('0.0.0.0'); // '0.0.0.0'
+ * ```
+ */
+export function parseHost(raw: string): string {
+  const value = raw.trim();
+  if (value.length === 0 || /[\s/]/.test(value) || value.includes('://')) {
+    throw new InvalidArgumentError('Expected a host name or IP address such as 127.0.0.1 or 0.0.0.0.');
+  }
+  return value;
+}
+
+/**
+ * Parse a BIP-39 English mnemonic (12–24 words with a valid checksum); words are normalised to single spaces.
+ *
+ * @example
+ * ```ts
+ * parseMnemonic('test test test test test test test test test test test junk');
+ * ```
+ */
+export function parseMnemonic(raw: string): string {
+  const value = raw.trim().toLowerCase().split(/\s+/).join(' ');
+  if (!validateMnemonic(value, wordlist)) {
+    throw new InvalidArgumentError(
+      'Expected a BIP-39 English mnemonic of 12, 15, 18, 21 or 24 words with a valid checksum.',
+    );
+  }
+  return value;
+}

@@ -1,0 +1,34 @@
+import type { OutputStream } from '../cliContext';
+import type { DevnetSession } from '../commands/devnet/up';
+import type { LogRelay } from '../output/createLogRelay';
+import { jsonLine } from '../output/jsonLine';
+import type { DevnetPresenter } from './DevnetPresenter';
+import { blockRecord, devnetReadyRecord, logRecord } from './devnetRecords';
+
+/**
+ * Present a running devnet as JSON lines: first the ready document, then one line per block and per log
+ * event, and `{"event":"stopped"}` at the end.
+ *
+ * @example
+ * ```ts
+ * const presenter = presentDevnetJson(session, logs, process.stdout);
+ * ```
+ */
+export function presentDevnetJson(
+  session: DevnetSession,
+  logs: LogRelay,
+  stdout: OutputStream,
+): DevnetPresenter {
+  stdout.write(jsonLine(devnetReadyRecord(session.info)));
+  const stopLogs = logs.subscribe((event) => stdout.write(jsonLine(logRecord(event))));
+  const stopBlocks = session.devnet.onBlock((block) => stdout.write(jsonLine(blockRecord(block))));
+  return {
+    stopping() {
+      stopBlocks();
+    },
+    async stopped(signal) {
+      stopLogs();
+      stdout.write(jsonLine({ event: 'stopped', signal }));
+    },
+  };
+}
