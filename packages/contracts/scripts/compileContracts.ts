@@ -42,6 +42,7 @@ interface SolcMessage {
   severity: 'error' | 'warning' | 'info';
   formattedMessage?: string;
   message: string;
+  sourceLocation?: { file: string };
 }
 
 interface SolcContractOutput {
@@ -152,7 +153,16 @@ export function compileContracts(): CompileOutput {
   if (errors.length > 0) {
     throw new Error(`solc reported ${errors.length} error(s):\n${errors.join('\n\n')}`);
   }
-  const warnings = messages.filter((m) => m.severity === 'warning').map(format);
+  // Warnings about our own sources are printed in full; warnings inside libraries are summarized.
+  const isLibrary = (m: SolcMessage): boolean =>
+    libraryPrefixes.some((prefix) => m.sourceLocation?.file.startsWith(prefix) === true);
+  const allWarnings = messages.filter((m) => m.severity === 'warning');
+  const warnings = allWarnings.filter((m) => !isLibrary(m)).map(format);
+  const libraryWarnings = allWarnings.filter(isLibrary);
+  if (libraryWarnings.length > 0) {
+    const files = [...new Set(libraryWarnings.map((m) => m.sourceLocation?.file))].join(', ');
+    warnings.push(`${libraryWarnings.length} warning(s) inside libraries (${files}), not shown`);
+  }
 
   const artifacts: ContractArtifact[] = [];
   const seen = new Map<string, string>();
