@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { aidTokenAbi, aidTokenBytecode } from '@aidoc/contracts';
 import {
   decodeFunctionResult,
   encodeDeployData,
@@ -8,7 +9,6 @@ import {
   type PrivateKeyAccount,
 } from 'viem';
 import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
-import { benchTokenAbi, benchTokenBytecode } from '../fixtures/benchToken';
 import { mapWithConcurrency } from '../harness/mapWithConcurrency';
 import type { Workload, WorkloadContext, WorkloadLine } from '../harness/types';
 import { type ReceiptLike, waitForReceipt } from '../harness/waitForReceipt';
@@ -18,7 +18,7 @@ const MNEMONIC = 'test test test test test test test test test test test junk';
 const SENDER_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80' as const;
 const CONCURRENCY = 64;
 const TRANSFER_GAS = 100_000n;
-const DEPLOY_GAS = 2_000_000n;
+const DEPLOY_GAS = 5_000_000n;
 const SUPPLY = 10n ** 27n;
 
 /** Sizes of the three measured lines, full and `--quick`. */
@@ -119,7 +119,12 @@ export const rpcWorkload: Workload = {
       [
         {
           nonce: nonce++,
-          data: encodeDeployData({ abi: benchTokenAbi, bytecode: benchTokenBytecode, args: [SUPPLY] }),
+          data: encodeDeployData({
+            abi: aidTokenAbi,
+            bytecode: aidTokenBytecode,
+            // governance, cap (0 = none), initial holders, amounts
+            args: [sender.address, 0n, [sender.address], [SUPPLY]],
+          }),
           gas: DEPLOY_GAS,
         },
       ],
@@ -146,7 +151,7 @@ export const rpcWorkload: Workload = {
       return {
         nonce: nonce++,
         to: token,
-        data: encodeFunctionData({ abi: benchTokenAbi, functionName: 'transfer', args: [to, amount] }),
+        data: encodeFunctionData({ abi: aidTokenAbi, functionName: 'transfer', args: [to, amount] }),
         gas: TRANSFER_GAS,
       };
     });
@@ -187,7 +192,7 @@ export const rpcWorkload: Workload = {
     // 3. eth_call balanceOf over the 10 accounts, each result checked against the expected balance.
     const holders = [sender.address, ...recipients];
     const callData = holders.map((h) =>
-      encodeFunctionData({ abi: benchTokenAbi, functionName: 'balanceOf', args: [h] }),
+      encodeFunctionData({ abi: aidTokenAbi, functionName: 'balanceOf', args: [h] }),
     );
     const expectedBalances = holders.map((h) => expected.get(h) ?? 0n);
     const callIndexes = Array.from({ length: sizes.calls }, (_, i) => i % holders.length);
@@ -203,10 +208,10 @@ export const rpcWorkload: Workload = {
     });
 
     const supply = decodeFunctionResult({
-      abi: benchTokenAbi,
+      abi: aidTokenAbi,
       functionName: 'totalSupply',
       data: await rpc.request<Hex>('eth_call', [
-        { to: token, data: encodeFunctionData({ abi: benchTokenAbi, functionName: 'totalSupply' }) },
+        { to: token, data: encodeFunctionData({ abi: aidTokenAbi, functionName: 'totalSupply' }) },
         'latest',
       ]),
     });
