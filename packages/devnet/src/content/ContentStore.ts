@@ -1,0 +1,61 @@
+import type { CID } from 'multiformats/cid';
+
+/** How a CID is pinned, in Kubo's vocabulary. */
+export type PinType = 'recursive' | 'direct' | 'indirect';
+
+/** One pin as listed by {@link ContentStore.pins}. */
+export interface PinEntry {
+  /** The pinned CID, exactly as it was pinned (CIDv0 stays CIDv0). */
+  cid: CID;
+  type: PinType;
+}
+
+/** Block count and bytes, as `repo/stat` reports them. */
+export interface ContentStoreStat {
+  /** Number of blocks stored. */
+  numObjects: number;
+  /** Sum of the stored block sizes, in bytes. */
+  repoSize: number;
+}
+
+/**
+ * A content-addressed block store with pins and garbage collection, keyed by multihash as Kubo's is (a CIDv0
+ * and a CIDv1 of the same bytes name one block). The devnet's Kubo RPC server is built on it; other devnet
+ * parts (the inference server) read content by CID through it in-process.
+ */
+export interface ContentStore {
+  /** Whether blocks survive a restart (a `dataDir` was given). */
+  readonly persistent: boolean;
+  /** Where blocks live: the data directory, or `memory`. */
+  readonly location: string;
+  /** Whether the block named by `cid` (its multihash) is stored. */
+  has(cid: CID): Promise<boolean>;
+  /** The block's bytes; throws `AidocError` `NOT_FOUND` when absent. */
+  get(cid: CID): Promise<Uint8Array>;
+  /** Stores a block under its multihash. The caller vouches that `bytes` hash to `cid`. Idempotent. */
+  put(cid: CID, bytes: Uint8Array): Promise<void>;
+  /** Every stored block, as a CIDv1 `raw` CID of its multihash (what Kubo's `repo gc` reports). */
+  blocks(): AsyncIterable<CID>;
+  /**
+   * Pins `cid`. Recursive pins require the whole DAG to be present (throws `NOT_FOUND` otherwise) and
+   * replace a direct pin; a direct pin of a recursively pinned CID throws `INVALID_PARAMS`.
+   */
+  pin(cid: CID, options?: { recursive?: boolean }): Promise<void>;
+  /** Removes a pin; throws `NOT_FOUND` when `cid` is not pinned (directly or recursively). */
+  unpin(cid: CID, options?: { recursive?: boolean }): Promise<void>;
+  /** Lists pins; `indirect` entries are the blocks reachable from recursive pins. */
+  pins(options?: { type?: PinType | 'all' }): AsyncIterable<PinEntry>;
+  /** The pin type of `cid`, or `undefined` when it is not pinned at all. */
+  pinTypeOf(cid: CID): Promise<PinType | undefined>;
+  /** Deletes every block not reachable from a pin and yields each removed block's CID. */
+  gc(): AsyncIterable<CID>;
+  /** Block count and total size. */
+  stat(): Promise<ContentStoreStat>;
+  /**
+   * Runs `fn` while garbage collection is held off (adds that pin at the end use this, so a concurrent
+   * `gc` never removes blocks of an add in progress).
+   */
+  withGcHeld<T>(fn: () => Promise<T>): Promise<T>;
+  /** Closes the store (flushes and releases the LevelDB lock). Idempotent. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,164 @@
+import { AidocError } from '@aidoc/sdk';
+import type { ImporterOptions } from 'ipfs-unixfs-importer';
+import { importer } from 'ipfs-unixfs-importer';
+import { fixedSize } from 'ipfs-unixfs-importer/chunker';
+import { balanced, trickle } from 'ipfs-unixfs-importer/layout';
+import type { CID } from 'multiformats/cid';
+import type { ContentStore } from './ContentStore';
+import type { KuboAddOptions } from './parseKuboAddOptions';
+
+/** One uploaded entry: a file (with `content`) or a directory (without). Paths use `/` separators. */
+export interface AddEntry {
+  path: string;
+  content?: AsyncIterable<Uint8Array> | Iterable<Uint8Array> | undefined;
+}
+
+/** What `add` reports, in Kubo's order: progress while reading, then one `added` per file and directory. */
+export type AddEvent =
+  | { type: 'progress'; name: string; bytes: number }
+  | { type: 'added'; name: string; cid: CID; size: number };
+
+/** Kubo's balanced and trickle layouts put at most 174 links in a node (`helpers.DefaultLinksPerBlock`). */
+const KUBO_MAX_LINKS = 174;
+/** Kubo's trickle layout repeats each layer depth 4 times (`trickle.depthRepeat`). */
+const KUBO_TRICKLE_LAYER_REPEAT = 4;
+/** Kubo's default HAMT threshold (`Import.UnixFSHAMTDirectorySizeThreshold`, 256 KiB, links estimation). */
+const KUBO_HAMT_THRESHOLD = 262_144;
+
+/**
+ * The ipfs-unixfs-importer options that reproduce `ipfs add` with Kubo's default import settings
+ * (profile `unixfs-v0-2015`) and the given flags.
+ *
+ * @example
+ * ```ts
+ * const opts = kuboImporterOptions(parseKuboAddOptions(new URLSearchParams('cid-version=1')));
+ * ```
+ */
+export function kuboImporterOptions(options: KuboAddOptions): ImporterOptions {
+  return {
+    cidVersion: options.cidVersion,
+    rawLeaves: options.rawLeaves,
+    // go-unixfs: balanced leaves are UnixFS `file` nodes and a one-chunk file is its own root; trickle
+    // leaves are UnixFS `raw` nodes and even a one-chunk file gets a root above its leaf.
+    leafType: options.trickle ? 'raw' : 'file',
+    reduceSingleLeafToSelf: !options.trickle,
+    chunker: fixedSize({ chunkSize: options.chunkSize }),
+    layout: options.trickle
+      ? trickle({ maxChildrenPerNode: KUBO_MAX_LINKS, layerRepeat: KUBO_TRICKLE_LAYER_REPEAT })
+      : balanced({ maxChildrenPerNode: KUBO_MAX_LINKS }),
+    shardSplitThresholdBytes: KUBO_HAMT_THRESHOLD,
+    shardSplitStrategy: 'links-bytes',
+    wrapWithDirectory: options.wrapWithDirectory,
+    // Entries arrive one after another on one multipart stream: import them in order, as Kubo does.
+    fileImportConcurrency: 1,
+  };
+}
+
+/** A minimal async queue so importer progress callbacks reach the consumer while a file is still read. */
+function createEventQueue<T>() {
+  const items: T[] = [];
+  let wake: (() => void) | undefined;
+  let done = false;
+  let failure: { error: unknown } | undefined;
+  return {
+    push(item: T) {
+      items.push(item);
+      wake?.();
+    },
+    end(error?: unknown) {
+      done = true;
+      if (error !== undefined) failure = { error };
+      wake?.();
+    },
+    async *drain(): AsyncGenerator<T> {
+      while (true) {
+        while (items.length > 0) yield items.shift() as T;
+        if (failure) throw failure.error;
+        if (done) return;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = undefined;
+      }
+    },
+  };
+}
+
+/**
+ * Imports files and directories into `store` exactly as `ipfs add` would (same CIDs for the same bytes and
+ * flags), streaming: no file is ever held whole in memory. Pins the top-level results (or the wrapping
+ * directory) recursively unless `pin` is false; with `onlyHash` nothing is stored.
+ *
+ * @example
+ * ```ts
+ * for await (const ev of addContent(store, [{ path: 'hello.txt', content: [bytes] }], parseKuboAddOptions(new URLSearchParams()))) {
+ *   if (ev.type === 'added') console.log(ev.cid.toString());
+ * }
+ * ```
+ */
+export async function* addContent(
+  store: ContentStore,
+  entries: AsyncIterable<AddEntry> | Iterable<AddEntry>,
+  options: KuboAddOptions,
+): AsyncGenerator<AddEvent> {
+  const queue = createEventQueue<AddEvent>();
+  const sink = options.onlyHash
+    ? { put: async (cid: CID) => cid }
+    : {
+        put: async (cid: CID, bytes: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>) => {
+          if (!(bytes instanceof Uint8Array)) {
+            throw new AidocError('INTERNAL', 'The importer produced a streamed block; expected bytes.');
+          }
+          await store.put(cid, bytes);
+          return cid;
+        },
+      };
+  const importerOptions: ImporterOptions = {
+    ...kuboImporterOptions(options),
+    ...(options.progress
+      ? {
+          onProgress: (event: { type: string; detail: unknown }) => {
+            if (event.type !== 'unixfs:importer:progress:file:read') return;
+            const detail = event.detail as { bytesRead: bigint; path?: string };
+            queue.push({ type: 'progress', name: detail.path ?? '', bytes: Number(detail.bytesRead) });
+          },
+        }
+      : {}),
+  };
+
+  const run = async () => {
+    const roots: CID[] = [];
+    let unnamed = false;
+    let last: CID | undefined;
+    const source = (async function* () {
+      for await (const entry of entries) {
+        if (entry.path === '') unnamed = true;
+        yield entry.content === undefined
+          ? { path: entry.path }
+          : { path: entry.path, content: entry.content };
+      }
+    })();
+    for await (const result of importer(source, sink, importerOptions)) {
+      const path = result.path ?? '';
+      // Kubo names an unnamed upload (stdin, a bare byte array) after its own CID.
+      const name = path === '' && unnamed && !options.wrapWithDirectory ? result.cid.toString() : path;
+      queue.push({ type: 'added', name, cid: result.cid, size: Number(result.size) });
+      if (options.wrapWithDirectory ? path === '' : !path.includes('/')) roots.push(result.cid);
+      last = result.cid;
+    }
+    if (options.wrapWithDirectory && roots.length === 0 && last) roots.push(last);
+    if (options.pin && !options.onlyHash) {
+      for (const cid of roots) await store.pin(cid, { recursive: true });
+    }
+  };
+
+  const task = (options.onlyHash ? run() : store.withGcHeld(run)).then(
+    () => queue.end(),
+    (error: unknown) => queue.end(error ?? new Error('add failed')),
+  );
+  try {
+    yield* queue.drain();
+  } finally {
+    await task;
+  }
+}

@@ -1,0 +1,385 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { mkdirSync } from 'node:fs';
+import { AidocError } from '@aidoc/sdk';
+import { ClassicLevel } from 'classic-level';
+import { base32 } from 'multiformats/bases/base32';
+import { CID } from 'multiformats/cid';
+import * as Digest from 'multiformats/hashes/digest';
+import { blockLinks, RAW_CODE } from './blockLinks';
+import type { ContentStore, ContentStoreStat, PinEntry, PinType } from './ContentStore';
+
+/** Options for {@link createContentStore}. */
+export interface ContentStoreOptions {
+  /** Folder for a LevelDB database of blocks and pins. Omitted: everything stays in memory. */
+  dataDir?: string | undefined;
+}
+
+/** Storage operations the store needs; one implementation in memory, one in LevelDB. */
+interface Backend {
+  readonly location: string;
+  readonly persistent: boolean;
+  getBlock(key: string): Promise<Uint8Array | undefined>;
+  hasBlock(key: string): Promise<boolean>;
+  putBlock(key: string, bytes: Uint8Array): Promise<void>;
+  deleteBlocks(keys: string[]): Promise<void>;
+  blockSizes(): AsyncIterable<[key: string, size: number]>;
+  loadPins(): Promise<Map<string, 'recursive' | 'direct'>>;
+  savePin(cid: string, type: 'recursive' | 'direct' | undefined, replaces?: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+const BLOCK_PREFIX = '/blocks/';
+const SIZE_PREFIX = '/sizes/';
+const PIN_PREFIX = '/pins/';
+
+/** Kubo's datastore key for a block: the multihash in upper-case unpadded RFC 4648 base32. */
+function blockKey(cid: CID): string {
+  return base32.baseEncode(cid.multihash.bytes).toUpperCase();
+}
+
+function keyToRawCid(key: string): CID {
+  return CID.createV1(RAW_CODE, Digest.decode(base32.baseDecode(key.toLowerCase())));
+}
+
+function ownBytes(bytes: Uint8Array): Uint8Array {
+  // A chunk can be a view into a larger buffer (a network read): copy so the store keeps only the block.
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+}
+
+function memoryBackend(): Backend {
+  const blocks = new Map<string, Uint8Array>();
+  return {
+    location: 'memory',
+    persistent: false,
+    getBlock: async (key) => blocks.get(key),
+    hasBlock: async (key) => blocks.has(key),
+    putBlock: async (key, bytes) => {
+      blocks.set(key, ownBytes(bytes));
+    },
+    deleteBlocks: async (keys) => {
+      for (const key of keys) blocks.delete(key);
+    },
+    async *blockSizes() {
+      for (const [key, bytes] of [...blocks]) yield [key, bytes.byteLength];
+    },
+    loadPins: async () => new Map(),
+    savePin: async () => {},
+    close: async () => {},
+  };
+}
+
+async function levelBackend(dataDir: string): Promise<Backend> {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (cause) {
+    throw new AidocError('DATA_DIR', `Cannot create the content data directory ${dataDir}.`, { cause });
+  }
+  const db = new ClassicLevel<string, Uint8Array>(dataDir, { keyEncoding: 'utf8', valueEncoding: 'view' });
+  try {
+    await db.open();
+  } catch (cause) {
+    throw new AidocError('DATA_DIR', `Cannot open the content store in ${dataDir}.`, {
+      details:
+        'Another devnet may be using this --data-dir (LevelDB holds a lock), or the folder is not a content store.',
+      cause,
+    });
+  }
+  const sizeBytes = (n: number) => {
+    const out = new Uint8Array(4);
+    new DataView(out.buffer).setUint32(0, n);
+    return out;
+  };
+  return {
+    location: dataDir,
+    persistent: true,
+    getBlock: async (key) => (await db.get(BLOCK_PREFIX + key)) ?? undefined,
+    hasBlock: async (key) => (await db.get(SIZE_PREFIX + key)) !== undefined,
+    putBlock: async (key, bytes) => {
+      // Block and size index in one atomic LevelDB batch (write-ahead logged: survives kill -9).
+      await db.batch([
+        { type: 'put', key: BLOCK_PREFIX + key, value: bytes },
+        { type: 'put', key: SIZE_PREFIX + key, value: sizeBytes(bytes.byteLength) },
+      ]);
+    },
+    deleteBlocks: async (keys) => {
+      await db.batch(
+        keys.flatMap((key) => [
+          { type: 'del' as const, key: BLOCK_PREFIX + key },
+          { type: 'del' as const, key: SIZE_PREFIX + key },
+        ]),
+      );
+    },
+    async *blockSizes() {
+      for await (const [key, value] of db.iterator({ gte: SIZE_PREFIX, lt: `${SIZE_PREFIX}\xff` })) {
+        yield [key.slice(SIZE_PREFIX.length), new DataView(value.buffer, value.byteOffset, 4).getUint32(0)];
+      }
+    },
+    loadPins: async () => {
+      const pins = new Map<string, 'recursive' | 'direct'>();
+      for await (const [key, value] of db.iterator({ gte: PIN_PREFIX, lt: `${PIN_PREFIX}\xff` })) {
+        pins.set(
+          key.slice(PIN_PREFIX.length),
+          new TextDecoder().decode(value) === 'direct' ? 'direct' : 'recursive',
+        );
+      }
+      return pins;
+    },
+    savePin: async (cid, type) => {
+      if (type === undefined) await db.del(PIN_PREFIX + cid);
+      else await db.put(PIN_PREFIX + cid, new TextEncoder().encode(type));
+    },
+    close: async () => {
+      if (db.status === 'open') await db.close();
+    },
+  };
+}
+
+/** A readers/writer gate: adds and pins share it, `gc` takes it alone. */
+function createGcGate() {
+  const holding = new AsyncLocalStorage<true>();
+  let shared = 0;
+  let exclusive: Promise<void> | undefined;
+  let drained: (() => void) | undefined;
+  return {
+    async shared<T>(fn: () => Promise<T>): Promise<T> {
+      if (holding.getStore()) return fn(); // re-entrant: the caller already holds the gate
+      while (exclusive) await exclusive;
+      shared++;
+      try {
+        return await holding.run(true, fn);
+      } finally {
+        shared--;
+        if (shared === 0) drained?.();
+      }
+    },
+    async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+      while (exclusive) await exclusive;
+      let release!: () => void;
+      exclusive = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      try {
+        while (shared > 0) {
+          await new Promise<void>((resolve) => {
+            drained = resolve;
+          });
+        }
+        drained = undefined;
+        return await fn();
+      } finally {
+        exclusive = undefined;
+        release();
+      }
+    },
+  };
+}
+
+/**
+ * Creates a Kubo-like block store: blocks keyed by multihash, recursive and direct pins, garbage collection
+ * of unpinned blocks. In memory by default; with `dataDir`, a LevelDB database that survives `kill -9`.
+ *
+ * @example
+ * ```ts
+ * const store = await createContentStore({ dataDir: '.devnet/ipfs' });
+ * const bytes = await store.get(CID.parse('bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e'));
+ * ```
+ */
+export async function createContentStore(options: ContentStoreOptions = {}): Promise<ContentStore> {
+  const backend = options.dataDir === undefined ? memoryBackend() : await levelBackend(options.dataDir);
+  const pins = await backend.loadPins();
+  const gate = createGcGate();
+  const inFlight = new Map<string, Promise<void>>();
+  let numObjects = 0;
+  let repoSize = 0;
+  for await (const [, size] of backend.blockSizes()) {
+    numObjects++;
+    repoSize += size;
+  }
+  let closed = false;
+
+  const assertOpen = () => {
+    if (closed) throw new AidocError('INTERNAL', 'The content store is closed.');
+  };
+
+  const get = async (cid: CID): Promise<Uint8Array> => {
+    assertOpen();
+    const bytes = await backend.getBlock(blockKey(cid));
+    if (bytes === undefined) {
+      throw new AidocError(
+        'NOT_FOUND',
+        `block was not found locally (offline): ipld: could not find ${cid}`,
+        {
+          data: { cid: cid.toString() },
+        },
+      );
+    }
+    return bytes;
+  };
+
+  const put = async (cid: CID, bytes: Uint8Array): Promise<void> => {
+    assertOpen();
+    const key = blockKey(cid);
+    const pending = inFlight.get(key);
+    if (pending) return pending;
+    const write = (async () => {
+      if (await backend.hasBlock(key)) return;
+      await backend.putBlock(key, bytes);
+      numObjects++;
+      repoSize += bytes.byteLength;
+    })();
+    inFlight.set(key, write);
+    try {
+      await write;
+    } finally {
+      inFlight.delete(key);
+    }
+  };
+
+  /** Visits `root` and every block reachable from it once; `onMissing` decides what a missing block does. */
+  const walk = async (root: CID, visit: (cid: CID) => void, seen: Set<string>, strict: boolean) => {
+    const stack: CID[] = [root];
+    while (stack.length > 0) {
+      const cid = stack.pop() as CID;
+      const key = blockKey(cid);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      visit(cid);
+      const bytes = await backend.getBlock(key);
+      if (bytes === undefined) {
+        if (strict) await get(cid); // throws NOT_FOUND with Kubo's message
+        continue;
+      }
+      for (const child of blockLinks(cid, bytes)) stack.push(child);
+    }
+  };
+
+  const recursiveRoots = () =>
+    [...pins].filter(([, type]) => type === 'recursive').map(([cid]) => CID.parse(cid));
+
+  const pinTypeOf = async (cid: CID): Promise<PinType | undefined> => {
+    const direct = pins.get(cid.toString());
+    if (direct) return direct;
+    const target = blockKey(cid);
+    const seen = new Set<string>();
+    let found = false;
+    for (const root of recursiveRoots()) {
+      await walk(
+        root,
+        (c) => {
+          if (!c.equals(root) && blockKey(c) === target) found = true;
+        },
+        seen,
+        false,
+      );
+      if (found) return 'indirect';
+    }
+    return undefined;
+  };
+
+  return {
+    persistent: backend.persistent,
+    location: backend.location,
+    has: async (cid) => {
+      assertOpen();
+      return backend.hasBlock(blockKey(cid));
+    },
+    get,
+    put,
+    async *blocks() {
+      assertOpen();
+      for await (const [key] of backend.blockSizes()) yield keyToRawCid(key);
+    },
+    pin: (cid, opts = {}) =>
+      gate.shared(async () => {
+        assertOpen();
+        const id = cid.toString();
+        const recursive = opts.recursive ?? true;
+        const current = pins.get(id);
+        if (recursive) {
+          if (current === 'recursive') return;
+          await walk(cid, () => {}, new Set(), true);
+          pins.set(id, 'recursive');
+          await backend.savePin(id, 'recursive');
+          return;
+        }
+        if (current === 'recursive') {
+          throw new AidocError('INVALID_PARAMS', `pin: ${id} already pinned recursively`);
+        }
+        await get(cid);
+        pins.set(id, 'direct');
+        await backend.savePin(id, 'direct');
+      }),
+    unpin: async (cid, opts = {}) => {
+      assertOpen();
+      const id = cid.toString();
+      const current = pins.get(id);
+      if (current === undefined) {
+        throw new AidocError('NOT_FOUND', 'not pinned or pinned indirectly', { data: { cid: id } });
+      }
+      if (current === 'recursive' && opts.recursive === false) {
+        throw new AidocError('INVALID_PARAMS', `${id} is pinned recursively`);
+      }
+      pins.delete(id);
+      await backend.savePin(id, undefined);
+    },
+    async *pins(opts = {}): AsyncGenerator<PinEntry> {
+      assertOpen();
+      const type = opts.type ?? 'all';
+      const snapshot = [...pins];
+      for (const wanted of ['recursive', 'direct'] as const) {
+        if (type !== 'all' && type !== wanted) continue;
+        for (const [cid, t] of snapshot) if (t === wanted) yield { cid: CID.parse(cid), type: t };
+      }
+      if (type !== 'all' && type !== 'indirect') return;
+      const listed = new Set(snapshot.map(([cid]) => blockKey(CID.parse(cid))));
+      const seen = new Set<string>();
+      const indirect: CID[] = [];
+      for (const root of recursiveRoots()) {
+        await walk(
+          root,
+          (c) => {
+            if (!listed.has(blockKey(c))) indirect.push(c);
+          },
+          seen,
+          false,
+        );
+      }
+      for (const cid of indirect) yield { cid, type: 'indirect' };
+    },
+    pinTypeOf: async (cid) => {
+      assertOpen();
+      return pinTypeOf(cid);
+    },
+    async *gc() {
+      assertOpen();
+      const removed = await gate.exclusive(async () => {
+        const live = new Set<string>();
+        for (const [cid, type] of pins) {
+          const parsed = CID.parse(cid);
+          if (type === 'direct') live.add(blockKey(parsed));
+          else await walk(parsed, () => {}, live, false);
+        }
+        const dead: Array<[string, number]> = [];
+        for await (const [key, size] of backend.blockSizes()) if (!live.has(key)) dead.push([key, size]);
+        for (let i = 0; i < dead.length; i += 1000) {
+          const batch = dead.slice(i, i + 1000);
+          await backend.deleteBlocks(batch.map(([key]) => key));
+          for (const [, size] of batch) {
+            numObjects--;
+            repoSize -= size;
+          }
+        }
+        return dead.map(([key]) => keyToRawCid(key));
+      });
+      yield* removed;
+    },
+    stat: async (): Promise<ContentStoreStat> => ({ numObjects, repoSize }),
+    withGcHeld: (fn) => gate.shared(fn),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await Promise.allSettled(inFlight.values());
+      await backend.close();
+    },
+  };
+}
