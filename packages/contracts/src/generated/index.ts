@@ -3,4 +3,5 @@
 export { aidTokenAbi, aidTokenBytecode, aidTokenDeployedBytecode } from './AidToken';
 export { keyRegistryAbi, keyRegistryBytecode, keyRegistryDeployedBytecode } from './KeyRegistry';
 export { lifeBankAbi, lifeBankBytecode, lifeBankDeployedBytecode } from './LifeBank';
+export { modelRegistryAbi, modelRegistryBytecode, modelRegistryDeployedBytecode } from './ModelRegistry';
 export { systemProxyAbi, systemProxyBytecode, systemProxyDeployedBytecode } from './SystemProxy';
