@@ -68,7 +68,7 @@ export function DevnetView(props: DevnetViewProps) {
           <Text dimColor>{'  '}waiting for the first block…</Text>
         ) : (
           snapshot.recent.map((block) => (
-            <Text key={block.hash}>
+            <Text key={block.number.toString()}>
               {'  '}#{block.number.toString().padEnd(8)} {shortHex(block.hash)}{' '}
               {`${block.transactions} tx`.padStart(8)} gas {block.gasUsed.toString().padStart(10)} base fee{' '}
               {formatGwei(block.baseFeePerGas)}
@@ -127,7 +127,7 @@ function DevnetSummary({ info }: { info: DevnetInfo }) {
         <Text>
           <Text bold>Accounts</Text>{' '}
           <Text color="yellow" bold>
-            PUBLIC TEST KEYS: anyone can spend from them. Never use them on a real network.
+            PUBLIC TEST KEYS: never use them on a real network
           </Text>
         </Text>
         {info.accounts.map((account, index) => (

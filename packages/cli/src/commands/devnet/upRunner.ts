@@ -19,6 +19,7 @@ import { type DevnetUpFlags, toDevnetOptions } from './upOptions';
 export async function runDevnetUp(flags: DevnetUpFlags, ctx: CliContext): Promise<void> {
   const json = wantsJson(ctx, flags);
   const logs = createLogRelay({ minLevel: ctx.debug ? 'debug' : 'info' });
+  if (!json) ctx.io.stderr.write('Starting the AIDOC devnet…\n');
   const session = await devnetUp({ ...toDevnetOptions(flags), logger: logs.push });
   // A second Ctrl+C while stopping gives up on a clean stop.
   const shutdown = listenForShutdown({ onRepeat: () => process.exit(ExitCode.failure) });
