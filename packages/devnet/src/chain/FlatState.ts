@@ -1,0 +1,251 @@
+import { MerklePatriciaTrie } from '@ethereumjs/mpt';
+import { RLP } from '@ethereumjs/rlp';
+import { Account, KECCAK256_RLP, hexToBytes } from '@ethereumjs/util';
+import type { StateChanges, StateReader } from './StateReader';
+
+const EMPTY = new Uint8Array(0);
+
+/** The previous values a block (or a dev patch of the head) overwrote, kept to read history and revert. */
+interface BlockUndo {
+  block: bigint;
+  accounts: Map<string, Account | undefined>;
+  storage: Map<string, Map<string, Uint8Array>>;
+  stateRootBefore: Uint8Array;
+}
+
+/** Copy an account so a caller's mutation cannot leak into stored state. */
+export function copyAccount(a: Account): Account {
+  return new Account(a.nonce, a.balance, a.storageRoot, a.codeHash);
+}
+
+/**
+ * The canonical world state: flat maps of accounts, storage and code at the chain head, with one undo
+ * record per block for historical reads and reverts, and a Merkle Patricia trie updated once per block
+ * (only for what changed) to give the Ethereum state root.
+ */
+export class FlatState implements StateReader {
+  private readonly accounts = new Map<string, Account>();
+  private readonly storageMap = new Map<string, Map<string, Uint8Array>>();
+  private readonly codes = new Map<string, Uint8Array>();
+  private readonly undo: BlockUndo[] = [];
+  private head = -1n;
+  /** Oldest block whose pre-state can still be reconstructed. */
+  private oldestUndoable = 0n;
+  private readonly trieDb: MerklePatriciaTrie;
+  private root: Uint8Array = KECCAK256_RLP;
+
+  constructor() {
+    this.trieDb = new MerklePatriciaTrie({ useKeyHashing: true });
+  }
+
+  account(address: string): Account | undefined {
+    return this.accounts.get(address);
+  }
+
+  storage(address: string, slot: string): Uint8Array {
+    return this.storageMap.get(address)?.get(slot) ?? EMPTY;
+  }
+
+  code(codeHash: string): Uint8Array {
+    return this.codes.get(codeHash) ?? EMPTY;
+  }
+
+  *storageSlots(address: string): Iterable<[string, Uint8Array]> {
+    const m = this.storageMap.get(address);
+    if (m) yield* m;
+  }
+
+  /** All accounts at the head (for dumps and snapshots). */
+  allAccounts(): IterableIterator<[string, Account]> {
+    return this.accounts.entries();
+  }
+
+  /** The state root of the head state. */
+  stateRoot(): Uint8Array {
+    return this.root;
+  }
+
+  /** Head block number as recorded by the number of applied blocks. */
+  headNumber(): bigint {
+    return this.head;
+  }
+
+  /** An opaque position in the change history, for {@link revertToVersion}. */
+  version(): number {
+    return this.undo.length;
+  }
+
+  /** Undo every block and patch recorded after `version`. */
+  revertToVersion(version: number): void {
+    while (this.undo.length > version) this.popUndo();
+  }
+
+  /**
+   * Apply one block's changes, record what they overwrote, and update the state trie.
+   * Returns the new state root. `blockNumber` must be head + 1 (genesis is applied as block 0).
+   */
+  async applyBlock(blockNumber: bigint, changes: StateChanges): Promise<Uint8Array> {
+    if (blockNumber !== this.head + 1n) {
+      throw new Error(`block ${blockNumber} does not follow state head ${this.head}`);
+    }
+    const undo: BlockUndo = { block: blockNumber, accounts: new Map(), storage: new Map(), stateRootBefore: this.root };
+    await this.applyChanges(changes, undo);
+    this.undo.push(undo);
+    this.head = blockNumber;
+    return this.root;
+  }
+
+  /**
+   * Change the head state outside a block (anvil_setBalance and friends). The previous values join the
+   * head block's undo record, so reverting below the head undoes the patch too.
+   */
+  async patchHead(changes: StateChanges): Promise<Uint8Array> {
+    const undo: BlockUndo = { block: this.head, accounts: new Map(), storage: new Map(), stateRootBefore: this.root };
+    await this.applyChanges(changes, undo);
+    this.undo.push(undo);
+    return this.root;
+  }
+
+  private async applyChanges(changes: StateChanges, undo: BlockUndo): Promise<void> {
+    const rememberSlot = (addr: string, slot: string, prev: Uint8Array) => {
+      let m = undo.storage.get(addr);
+      if (!m) undo.storage.set(addr, (m = new Map()));
+      if (!m.has(slot)) m.set(slot, prev);
+    };
+    for (const [hash, code] of changes.code) this.codes.set(hash, code);
+
+    const touched = new Set<string>([...changes.accounts.keys(), ...changes.storage.keys()]);
+    for (const addr of changes.clearedStorage) touched.add(addr);
+
+    for (const addr of changes.clearedStorage) {
+      const m = this.storageMap.get(addr);
+      if (m) {
+        for (const [slot, v] of m) rememberSlot(addr, slot, v);
+        this.storageMap.delete(addr);
+      }
+    }
+    const dirtySlots = new Map<string, Map<string, Uint8Array>>();
+    for (const [addr, writes] of changes.storage) {
+      let m = this.storageMap.get(addr);
+      if (!m) this.storageMap.set(addr, (m = new Map()));
+      const dirty = new Map<string, Uint8Array>();
+      dirtySlots.set(addr, dirty);
+      for (const [slot, value] of writes) {
+        rememberSlot(addr, slot, m.get(slot) ?? EMPTY);
+        if (value.length === 0) m.delete(slot);
+        else m.set(slot, value);
+        dirty.set(slot, value);
+      }
+      if (m.size === 0) this.storageMap.delete(addr);
+    }
+
+    // Storage tries, then the account trie, for touched accounts only.
+    for (const addr of touched) {
+      const next = changes.accounts.has(addr) ? changes.accounts.get(addr) : this.accounts.get(addr);
+      if (!undo.accounts.has(addr)) undo.accounts.set(addr, this.accounts.get(addr));
+      const addrBytes = hexToBytes(addr as `0x${string}`);
+      if (next === undefined) {
+        this.accounts.delete(addr);
+        this.storageMap.delete(addr);
+        await this.trieDb.del(addrBytes);
+        continue;
+      }
+      const stored = copyAccount(next);
+      const prevRoot = changes.clearedStorage.has(addr)
+        ? KECCAK256_RLP
+        : (this.accounts.get(addr)?.storageRoot ?? KECCAK256_RLP);
+      const slots = dirtySlots.get(addr);
+      if (slots !== undefined || changes.clearedStorage.has(addr)) {
+        stored.storageRoot = await this.storageRootAfter(prevRoot, slots);
+      } else {
+        stored.storageRoot = prevRoot;
+      }
+      this.accounts.set(addr, stored);
+      await this.trieDb.put(addrBytes, stored.serialize());
+    }
+    this.root = this.trieDb.root();
+  }
+
+  private async storageRootAfter(prevRoot: Uint8Array, slots: Map<string, Uint8Array> | undefined) {
+    if (slots === undefined || slots.size === 0) return prevRoot;
+    const trie = new MerklePatriciaTrie({ db: this.trieDb.database() as never, useKeyHashing: true, root: prevRoot });
+    for (const [slot, value] of slots) {
+      const key = hexToBytes(`0x${slot}`);
+      if (value.length === 0) await trie.del(key);
+      else await trie.put(key, RLP.encode(value));
+    }
+    return trie.root();
+  }
+
+  /** Undo every block above `blockNumber` (for `evm_revert` and abandoned candidates). */
+  revertTo(blockNumber: bigint): void {
+    while (this.undo.length > 0 && this.undo[this.undo.length - 1]!.block > blockNumber) this.popUndo();
+  }
+
+  private popUndo(): void {
+    const u = this.undo.pop()!;
+    for (const [addr, prev] of u.accounts) {
+      if (prev === undefined) this.accounts.delete(addr);
+      else this.accounts.set(addr, prev);
+    }
+    for (const [addr, slots] of u.storage) {
+      let m = this.storageMap.get(addr);
+      if (!m) this.storageMap.set(addr, (m = new Map()));
+      for (const [slot, prev] of slots) {
+        if (prev.length === 0) m.delete(slot);
+        else m.set(slot, prev);
+      }
+      if (m.size === 0) this.storageMap.delete(addr);
+    }
+    this.root = u.stateRootBefore;
+    this.trieDb.root(u.stateRootBefore);
+    this.head = this.undo[this.undo.length - 1]?.block ?? -1n;
+  }
+
+  /** A read-only view of the state as it was after block `blockNumber`. */
+  at(blockNumber: bigint): StateReader {
+    if (blockNumber >= this.head) return this;
+    if (blockNumber < this.oldestUndoable - 1n) {
+      throw new RangeError(`state for block ${blockNumber} is not available`);
+    }
+    const layers = this.undo.filter((u) => u.block > blockNumber).reverse();
+    // layers[i] holds the values before block (head - i); the oldest value wins when walking down.
+    const newestFirst = layers;
+    const head = this;
+    return {
+      account(address) {
+        let v: Account | undefined = head.accounts.get(address);
+        for (const l of newestFirst) if (l.accounts.has(address)) v = l.accounts.get(address);
+        return v;
+      },
+      storage(address, slot) {
+        let v: Uint8Array = head.storage(address, slot);
+        for (const l of newestFirst) {
+          const s = l.storage.get(address);
+          if (s?.has(slot)) v = s.get(slot)!;
+        }
+        return v;
+      },
+      code(codeHash) {
+        return head.code(codeHash);
+      },
+      *storageSlots(address) {
+        const merged = new Map<string, Uint8Array>(head.storageSlots(address));
+        for (const l of newestFirst) {
+          const s = l.storage.get(address);
+          if (s) for (const [slot, v] of s) merged.set(slot, v);
+        }
+        for (const [slot, v] of merged) if (v.length > 0) yield [slot, v];
+      },
+    };
+  }
+
+  /** Drop undo records older than `keep` blocks (bounds memory on long runs). */
+  pruneHistory(keep: number): void {
+    const excess = this.undo.length - keep;
+    if (excess > 0) {
+      const removed = this.undo.splice(0, excess);
+      this.oldestUndoable = removed[removed.length - 1]!.block + 1n;
+    }
+  }
+}
