@@ -3,6 +3,7 @@
 export { aidTokenAbi, aidTokenBytecode, aidTokenDeployedBytecode } from './AidToken';
 export { computeRegistryAbi, computeRegistryBytecode, computeRegistryDeployedBytecode } from './ComputeRegistry';
 export { dAppRegistryAbi, dAppRegistryBytecode, dAppRegistryDeployedBytecode } from './DAppRegistry';
+export { federatedTrainingAbi, federatedTrainingBytecode, federatedTrainingDeployedBytecode } from './FederatedTraining';
 export { keyRegistryAbi, keyRegistryBytecode, keyRegistryDeployedBytecode } from './KeyRegistry';
 export { lifeBankAbi, lifeBankBytecode, lifeBankDeployedBytecode } from './LifeBank';
 export { messengerAbi, messengerBytecode, messengerDeployedBytecode } from './Messenger';
