@@ -18,20 +18,16 @@ export interface SystemDeployment {
  * @example
  * const { contracts } = await deploySystem({ walletClient, publicClient, governance: multisig });
  */
-export async function deploySystem(options: {
-  walletClient: WalletClient<Transport, Chain | undefined, Account>;
-  publicClient: PublicClient;
-  governance: Address;
-  tokenCap?: bigint;
-  initialHolders?: SystemDeploymentParams['initialHolders'];
-}): Promise<SystemDeployment> {
-  const { walletClient, publicClient } = options;
+export async function deploySystem(
+  options: {
+    walletClient: WalletClient<Transport, Chain | undefined, Account>;
+    publicClient: PublicClient;
+  } & Omit<SystemDeploymentParams, 'deployer' | 'startNonce'>,
+): Promise<SystemDeployment> {
+  const { walletClient, publicClient, ...rest } = options;
   const deployer = getAddress(walletClient.account.address);
   const startNonce = await publicClient.getTransactionCount({ address: deployer, blockTag: 'pending' });
-  const params: SystemDeploymentParams = { deployer, governance: options.governance, startNonce };
-  if (options.tokenCap !== undefined) params.tokenCap = options.tokenCap;
-  if (options.initialHolders !== undefined) params.initialHolders = options.initialHolders;
-  const steps = systemDeploymentPlan(params);
+  const steps = systemDeploymentPlan({ ...rest, deployer, startNonce });
   const created: Record<SystemCreateName, Address> = computeCreateAddresses(deployer, startNonce);
   const transactions: Hash[] = [];
   for (const [index, step] of steps.entries()) {

@@ -13,4 +13,4 @@ export * from './generated';
 export type { SystemContractName, SystemCreateName } from './systemContracts';
 export { systemCreateOrder } from './systemContracts';
 export type { DeploymentStep, InitialHolder, SystemDeploymentParams } from './systemDeploymentPlan';
-export { systemDeploymentPlan } from './systemDeploymentPlan';
+export { minterRole, systemDeploymentPlan } from './systemDeploymentPlan';

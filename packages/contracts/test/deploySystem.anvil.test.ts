@@ -18,6 +18,7 @@ import {
   devnetContracts,
   devnetDeployer,
   devnetDeployerPrivateKey,
+  keyRegistryAbi,
   systemDeploymentPlan,
 } from '../src';
 import { type AnvilNode, startAnvil } from './startAnvil';
@@ -34,7 +35,7 @@ describe('system deployment on Anvil', () => {
 
   beforeAll(async () => {
     anvil = await startAnvil();
-    publicClient = createPublicClient({ chain: foundry, transport: http(anvil.rpcUrl) });
+    publicClient = createPublicClient({ chain: foundry, transport: http(anvil.rpcUrl), pollingInterval: 50 });
   });
   afterAll(async () => {
     await anvil?.stop();
@@ -81,6 +82,25 @@ describe('system deployment on Anvil', () => {
     expect(await hasRole(minterRole, governance.address)).toBe(true);
     expect(await hasRole(zeroHash, devnetDeployer)).toBe(false);
     expect(await hasRole(minterRole, devnetDeployer)).toBe(false);
+
+    expect(await hasRole(minterRole, contracts.LifeBank)).toBe(true);
+    // Every upgradeable contract sits behind an initialized proxy owned by governance.
+    for (const name of [
+      'KeyRegistry',
+      'LifeBank',
+      'ModelRegistry',
+      'DAppRegistry',
+      'Messenger',
+      'ComputeRegistry',
+      'FederatedTraining',
+    ] as const) {
+      const owner = await publicClient.readContract({
+        address: contracts[name],
+        abi: keyRegistryAbi,
+        functionName: 'owner',
+      });
+      expect(owner, name).toBe(governance.address);
+    }
 
     // A non-minter cannot mint; governance can.
     await expect(
