@@ -71,7 +71,12 @@ export async function createContentServer(options: ContentServerOptions = {}): P
     }
     command({ req, res, params: url.searchParams, store, identity }).catch((error: unknown) => {
       const mapped = kuboErrorOf(error);
-      log({ level: mapped.status >= 500 ? 'warn' : 'debug', msg: 'ipfs rpc error', command: name, error: mapped.message });
+      log({
+        level: mapped.status >= 500 ? 'warn' : 'debug',
+        msg: 'ipfs rpc error',
+        command: name,
+        error: mapped.message,
+      });
       sendKuboError(res, error);
       req.resume();
     });

@@ -26,7 +26,11 @@ function baseHeaders(contentType: string): Record<string, string> {
  * ```
  */
 export function kuboErrorOf(error: unknown): { status: number; code: number; message: string } {
-  const message = AidocError.is(error) ? error.shortMessage : error instanceof Error ? error.message : String(error);
+  const message = AidocError.is(error)
+    ? error.shortMessage
+    : error instanceof Error
+      ? error.message
+      : String(error);
   if (AidocError.is(error, 'INVALID_PARAMS')) return { status: 400, code: KUBO_ERROR_CLIENT, message };
   return { status: 500, code: KUBO_ERROR_NORMAL, message };
 }

@@ -36,7 +36,12 @@ const STORAGE_MAX = 10_000_000_000;
 /** Kubo refuses blocks over 1 MiB in `block/put` unless `allow-big-block` (`SoftBlockLimit`). */
 const SOFT_BLOCK_LIMIT = 1_048_576;
 
-const CODECS: Record<string, number> = { raw: RAW_CODE, 'dag-pb': dagPb.code, 'dag-cbor': dagCbor.code, 'dag-json': dagJson.code };
+const CODECS: Record<string, number> = {
+  raw: RAW_CODE,
+  'dag-pb': dagPb.code,
+  'dag-cbor': dagCbor.code,
+  'dag-json': dagJson.code,
+};
 
 function requiredArgs(params: URLSearchParams, name: string): string[] {
   const args = params.getAll('arg');
@@ -46,7 +51,8 @@ function requiredArgs(params: URLSearchParams, name: string): string[] {
 
 function parseCidArg(arg: string): CID {
   const path = parseIpfsPath(arg);
-  if (path.rest !== '') throw new AidocError('INVALID_INPUT', `invalid path "${arg}": expected a CID without a sub-path`);
+  if (path.rest !== '')
+    throw new AidocError('INVALID_INPUT', `invalid path "${arg}": expected a CID without a sub-path`);
   return path.cid;
 }
 
@@ -67,13 +73,18 @@ async function resolveEntry(store: ContentStore, arg: string): Promise<UnixFSEnt
     if (AidocError.is(error)) throw error;
     const name = (error as Error).name;
     if (name === 'NotFoundError') {
-      throw new AidocError('NOT_FOUND', `no link named "${path.rest.split('/').pop()}" under ${path.cid}`, { cause: error });
+      throw new AidocError('NOT_FOUND', `no link named "${path.rest.split('/').pop()}" under ${path.cid}`, {
+        cause: error,
+      });
     }
     throw new AidocError('INVALID_INPUT', (error as Error).message, { cause: error });
   }
 }
 
-function contentOf(entry: UnixFSEntry, options: { offset?: number; length?: number } = {}): AsyncIterable<Uint8Array> {
+function contentOf(
+  entry: UnixFSEntry,
+  options: { offset?: number; length?: number } = {},
+): AsyncIterable<Uint8Array> {
   if (entry.type === 'directory') throw new AidocError('INVALID_INPUT', 'this dag node is a directory');
   if (entry.type === 'object') throw new AidocError('INVALID_INPUT', 'this dag node is not a UnixFS file');
   return entry.content(options);
@@ -104,8 +115,10 @@ const cat: KuboCommand = async ({ res, params, store }) => {
   const offset = Number(params.get('offset') ?? 0);
   const lengthParam = params.get('length');
   const length = lengthParam === null ? -1 : Number(lengthParam);
-  if (!Number.isSafeInteger(offset) || offset < 0) throw new AidocError('INVALID_INPUT', `cannot specify negative offset`);
-  if (!Number.isSafeInteger(length) || length < -1) throw new AidocError('INVALID_INPUT', `cannot specify negative length`);
+  if (!Number.isSafeInteger(offset) || offset < 0)
+    throw new AidocError('INVALID_INPUT', `cannot specify negative offset`);
+  if (!Number.isSafeInteger(length) || length < -1)
+    throw new AidocError('INVALID_INPUT', `cannot specify negative length`);
   const entries: UnixFSEntry[] = [];
   for (const arg of args) {
     const entry = await resolveEntry(store, arg);
@@ -141,7 +154,8 @@ const get: KuboCommand = async ({ res, params, store }) => {
   }
   const root = await resolveEntry(store, arg);
   const path = parseIpfsPath(arg);
-  const rootName = path.rest === '' ? path.cid.toString() : (path.rest.split('/').pop() ?? path.cid.toString());
+  const rootName =
+    path.rest === '' ? path.cid.toString() : (path.rest.split('/').pop() ?? path.cid.toString());
   const pack = tar.pack();
   startKuboStream(res, 'bytes');
   const piping = (async () => {
@@ -159,12 +173,14 @@ const get: KuboCommand = async ({ res, params, store }) => {
     const size = Number(sizeOf(entry));
     const mode = entry.type === 'file' ? (entry.unixfs.mode ?? 0o644) : 0o644;
     await new Promise<void>((resolve, reject) => {
-      const sink = pack.entry({ name, type: 'file', size, mode, mtime }, (error) => (error ? reject(error) : resolve()));
+      const sink = pack.entry({ name, type: 'file', size, mode, mtime }, (error) =>
+        error ? reject(error) : resolve(),
+      );
       (async () => {
         for await (const chunk of contentOf(entry)) {
           if (!sink.write(chunk)) await new Promise<void>((r) => sink.once('drain', () => r()));
         }
-        sink.end();
+        (sink as unknown as { end(): void }).end();
       })().catch(reject);
     });
   };
@@ -213,7 +229,8 @@ function blockPutCodec(params: URLSearchParams): { code: number; version: 0 | 1 
 const blockPut: KuboCommand = async ({ req, res, params, store }) => {
   const { code, version } = blockPutCodec(params);
   const mhtype = params.get('mhtype') || 'sha2-256';
-  if (mhtype !== 'sha2-256') throw new AidocError('UNSUPPORTED', `unsupported mhtype "${mhtype}": sha2-256 only`);
+  if (mhtype !== 'sha2-256')
+    throw new AidocError('UNSUPPORTED', `unsupported mhtype "${mhtype}": sha2-256 only`);
   const allowBig = readBoolOption(params, ['allow-big-block']) ?? false;
   const pin = readBoolOption(params, ['pin']) ?? false;
   const results: Array<{ Key: string; Size: number }> = [];
@@ -254,7 +271,8 @@ const pinAdd: KuboCommand = async ({ res, params, store }) => {
     try {
       await store.pin(cid, { recursive });
     } catch (error) {
-      if (AidocError.is(error)) throw new AidocError(error.code, `pin: ${error.shortMessage}`, { cause: error });
+      if (AidocError.is(error))
+        throw new AidocError(error.code, `pin: ${error.shortMessage}`, { cause: error });
       throw error;
     }
     pinned.push(cid.toString());
@@ -279,7 +297,10 @@ const PIN_TYPES = ['direct', 'indirect', 'recursive', 'all'] as const;
 const pinLs: KuboCommand = async ({ res, params, store }) => {
   const type = (params.get('type') || 'all') as PinType | 'all';
   if (!PIN_TYPES.includes(type)) {
-    throw new AidocError('INVALID_INPUT', `invalid type '${type}', must be one of {direct, indirect, recursive, all}`);
+    throw new AidocError(
+      'INVALID_INPUT',
+      `invalid type '${type}', must be one of {direct, indirect, recursive, all}`,
+    );
   }
   const stream = readBoolOption(params, ['stream', 's']) ?? false;
   const found: Array<{ cid: string; type: PinType }> = [];
@@ -295,7 +316,8 @@ const pinLs: KuboCommand = async ({ res, params, store }) => {
     }
   } else if (stream) {
     startKuboStream(res, 'ndjson');
-    for await (const pin of store.pins({ type })) await ndjson(res, { Cid: pin.cid.toString(), Name: '', Type: pin.type });
+    for await (const pin of store.pins({ type }))
+      await ndjson(res, { Cid: pin.cid.toString(), Name: '', Type: pin.type });
     res.end();
     return;
   } else {
@@ -321,7 +343,10 @@ function decodeNode(cid: CID, bytes: Uint8Array): unknown {
     case RAW_CODE:
       return bytes;
     default:
-      throw new AidocError('UNSUPPORTED', `no decoder registered for multicodec code ${cid.code} (0x${cid.code.toString(16)})`);
+      throw new AidocError(
+        'UNSUPPORTED',
+        `no decoder registered for multicodec code ${cid.code} (0x${cid.code.toString(16)})`,
+      );
   }
 }
 

@@ -30,7 +30,9 @@ export function parseIpfsPath(arg: string): IpfsPath {
   try {
     cid = CID.parse(first);
   } catch (cause) {
-    throw new AidocError('INVALID_INPUT', `invalid path "${arg}": invalid cid: ${(cause as Error).message}`, { cause });
+    throw new AidocError('INVALID_INPUT', `invalid path "${arg}": invalid cid: ${(cause as Error).message}`, {
+      cause,
+    });
   }
   const rest = segments.filter((s) => s !== '').join('/');
   return { cid, rest, exporterPath: rest === '' ? cid.toString() : `${cid}/${rest}` };

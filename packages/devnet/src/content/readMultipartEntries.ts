@@ -62,7 +62,9 @@ export async function* readMultipartEntries(req: IncomingMessage): AsyncGenerato
     notify();
   });
   parser.on('error', (error) => {
-    failure = new AidocError('INVALID_INPUT', 'The multipart upload is malformed or was cut off.', { cause: error });
+    failure = new AidocError('INVALID_INPUT', 'The multipart upload is malformed or was cut off.', {
+      cause: error,
+    });
     notify();
   });
   req.on('aborted', () => {
