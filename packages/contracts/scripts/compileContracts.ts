@@ -120,6 +120,37 @@ function generatedIndex(artifacts: ContractArtifact[]): string {
 }
 
 /**
+ * Compiles extra Solidity sources (e.g. test-only attacker contracts) with the system build's compiler and
+ * settings; imports of `src/...` and `@openzeppelin/...` resolve as in the system build.
+ * @example
+ * const { ReentrantToken } = compileSolidity({ 'test/contracts/ReentrantToken.sol': source });
+ */
+export function compileSolidity(
+  sources: Record<string, string>,
+): Record<string, { abi: unknown[]; bytecode: `0x${string}` }> {
+  const input = {
+    language: 'Solidity',
+    sources: Object.fromEntries(Object.entries(sources).map(([name, content]) => [name, { content }])),
+    settings: {
+      ...compilerSettings,
+      outputSelection: Object.fromEntries(
+        Object.keys(sources).map((name) => [name, { '*': ['abi', 'evm.bytecode.object'] }]),
+      ),
+    },
+  };
+  const output = JSON.parse(solc.compile(JSON.stringify(input), { import: readImport })) as SolcOutput;
+  const errors = (output.errors ?? []).filter((m) => m.severity === 'error');
+  if (errors.length > 0) throw new Error(errors.map((m) => m.formattedMessage ?? m.message).join('\n'));
+  const result: Record<string, { abi: unknown[]; bytecode: `0x${string}` }> = {};
+  for (const name of Object.keys(sources)) {
+    for (const [contractName, compiled] of Object.entries(output.contracts?.[name] ?? {})) {
+      result[contractName] = { abi: compiled.abi, bytecode: `0x${compiled.evm.bytecode.object}` };
+    }
+  }
+  return result;
+}
+
+/**
  * Compiles every contract under `src/` with the pinned solc-js and returns the artifacts and generated
  * TypeScript, without writing anything. Throws on any compiler error.
  * @example
