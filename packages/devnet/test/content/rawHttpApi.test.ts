@@ -98,13 +98,13 @@ describe('raw HTTP Kubo RPC API', () => {
   it('invalid option values are client errors; bad CIDs are Run errors', async () => {
     const badBool = await addText('pin=maybe', [{ name: 'x', body: 'x' }]);
     expect(badBool.status).toBe(400);
-    expect((await badBool.json()).Code).toBe(1);
+    expect(((await badBool.json()) as { Code: number }).Code).toBe(1);
     const badVersion = await addText('cid-version=7', [{ name: 'x', body: 'x' }]);
     expect(badVersion.status).toBe(500);
-    expect((await badVersion.json()).Message).toBe('unknown CID version: 7');
+    expect(((await badVersion.json()) as { Message: string }).Message).toBe('unknown CID version: 7');
     const badCid = await post('block/stat?arg=not-a-cid');
     expect(badCid.status).toBe(500);
-    expect((await badCid.json()).Message).toMatch(/^invalid path "not-a-cid"/);
+    expect(((await badCid.json()) as { Message: string }).Message).toMatch(/^invalid path "not-a-cid"/);
   });
 
   it('dag/get renders dag-pb as dag-json', async () => {

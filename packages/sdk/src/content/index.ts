@@ -1,0 +1,8 @@
+export {
+  type ContentAddOptions,
+  type ContentAddResult,
+  type ContentClient,
+  type ContentClientOptions,
+  type ContentInput,
+  createContentClient,
+} from './createContentClient';
