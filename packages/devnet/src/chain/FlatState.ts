@@ -1,6 +1,6 @@
 import { MerklePatriciaTrie } from '@ethereumjs/mpt';
 import { RLP } from '@ethereumjs/rlp';
-import { Account, KECCAK256_RLP, hexToBytes } from '@ethereumjs/util';
+import { Account, KECCAK256_RLP, MapDB, hexToBytes } from '@ethereumjs/util';
 import type { StateChanges, StateReader } from './StateReader';
 
 const EMPTY = new Uint8Array(0);
@@ -32,10 +32,12 @@ export class FlatState implements StateReader {
   /** Oldest block whose pre-state can still be reconstructed. */
   private oldestUndoable = 0n;
   private readonly trieDb: MerklePatriciaTrie;
+  /** Node store shared by the account trie and every storage trie. */
+  private readonly nodes = new MapDB<string, Uint8Array>();
   private root: Uint8Array = KECCAK256_RLP;
 
   constructor() {
-    this.trieDb = new MerklePatriciaTrie({ useKeyHashing: true });
+    this.trieDb = new MerklePatriciaTrie({ db: this.nodes, useKeyHashing: true });
   }
 
   account(address: string): Account | undefined {
@@ -168,7 +170,7 @@ export class FlatState implements StateReader {
 
   private async storageRootAfter(prevRoot: Uint8Array, slots: Map<string, Uint8Array> | undefined) {
     if (slots === undefined || slots.size === 0) return prevRoot;
-    const trie = new MerklePatriciaTrie({ db: this.trieDb.database() as never, useKeyHashing: true, root: prevRoot });
+    const trie = new MerklePatriciaTrie({ db: this.nodes, useKeyHashing: true, root: prevRoot });
     for (const [slot, value] of slots) {
       const key = hexToBytes(`0x${slot}`);
       if (value.length === 0) await trie.del(key);

@@ -1,0 +1,51 @@
+import { EventEmitter } from 'node:events';
+import type { RpcSession } from './rpc/RpcContext';
+import { type RpcDispatcher, toJsonRpcError } from './rpc/RpcDispatcher';
+import type { Eip1193Provider } from './types';
+
+/** An EIP-1193 error: numeric `code` (EIP-1474), `message`, and `data` (revert bytes for reverts). */
+export class ProviderRpcError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly data?: unknown,
+  ) {
+    super(message);
+    this.name = 'ProviderRpcError';
+  }
+}
+
+/**
+ * The devnet as an in-process EIP-1193 provider: the same methods as the HTTP endpoint, without a socket.
+ * Subscriptions arrive as `message` events (`{ type: 'eth_subscription', data }`), as EIP-1193 specifies.
+ */
+export class DevnetProvider extends EventEmitter implements Eip1193Provider {
+  private readonly session: RpcSession;
+  private readonly closers: (() => void)[] = [];
+
+  constructor(private readonly dispatcher: RpcDispatcher) {
+    super();
+    this.session = {
+      notify: (subscription, result) => this.emit('message', { type: 'eth_subscription', data: { subscription, result } }),
+      onClose: (fn) => this.closers.push(fn),
+    };
+  }
+
+  async request(args: { method: string; params?: unknown[] | Record<string, unknown> | undefined }): Promise<unknown> {
+    if (typeof args !== 'object' || args === null || typeof args.method !== 'string') {
+      throw new ProviderRpcError(-32600, 'invalid request: expected { method, params }');
+    }
+    try {
+      return await this.dispatcher.call(args.method, args.params, this.session);
+    } catch (e) {
+      const err = toJsonRpcError(e);
+      throw new ProviderRpcError(err.code, err.message, err.data);
+    }
+  }
+
+  /** Drop subscriptions (called when the devnet stops). */
+  close(): void {
+    for (const c of this.closers.splice(0)) c();
+    this.removeAllListeners();
+  }
+}
