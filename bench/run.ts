@@ -105,9 +105,17 @@ for (const workload of workloads) {
       const lines = await workload.run({ target, quick, log });
       result.lines = lines.map((l) => ({ ...l, opsPerSecond: l.count / l.seconds }));
       const memory = target.readPeakRss();
-      Object.assign(result, { peakRssBytes: memory.peakRssBytes, processes: memory.processes });
-      for (const l of result.lines)
-        log(`${l.label}: ${l.count} in ${l.seconds.toFixed(2)} s = ${l.opsPerSecond.toFixed(0)} ops/s`);
+      Object.assign(result, {
+        peakRssBytes: memory.peakRssBytes,
+        processes: memory.processes,
+        stallNudges: target.stallNudges,
+      });
+      for (const l of result.lines) {
+        const nudges = l.stallNudges ? ` (miner stalled ${l.stallNudges}x, restarted with evm_mine)` : '';
+        log(
+          `${l.label}: ${l.count} in ${l.seconds.toFixed(2)} s = ${l.opsPerSecond.toFixed(0)} ops/s${nudges}`,
+        );
+      }
       log(`peak RSS ${(memory.peakRssBytes / 2 ** 20).toFixed(0)} MB over ${memory.processes} process(es)`);
     } catch (error) {
       result.error = error instanceof Error ? error.message : String(error);

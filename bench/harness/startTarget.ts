@@ -28,11 +28,12 @@ function createTail(): { push(chunk: Buffer): void; text(): string } {
 }
 
 async function startOne(
+  target: TargetSpec,
   spec: SpawnSpec,
   port: number,
-  name: string,
   description: string,
 ): Promise<RunningTarget> {
+  const name = target.name;
   const rpcUrl = `http://127.0.0.1:${port}`;
   const t0 = performance.now();
   const child = spawn(spec.command, spec.args, {
@@ -84,6 +85,10 @@ async function startOne(
   const pid = child.pid as number;
   const rpc = createJsonRpcClient(rpcUrl, { connections: 64 });
   let stopped = false;
+  let stallNudges = 0;
+  let nudging: Promise<void> | undefined;
+  let lastNudge = Number.NEGATIVE_INFINITY;
+  const nudge = target.nudgeStalledMiner?.bind(target);
   return {
     name,
     description,
@@ -92,6 +97,25 @@ async function startOne(
     rpcUrl,
     readyMs,
     rpc,
+    get stallNudges() {
+      return stallNudges;
+    },
+    ...(nudge
+      ? {
+          // Single flight, at most one per 200 ms however many waiters notice the stall.
+          nudgeStalledMiner: (): Promise<void> => {
+            if (nudging) return nudging;
+            if (performance.now() - lastNudge < 200) return Promise.resolve();
+            stallNudges++;
+            const running = nudge(rpc).finally(() => {
+              lastNudge = performance.now();
+              nudging = undefined;
+            });
+            nudging = running;
+            return running;
+          },
+        }
+      : {}),
     readPeakRss: () => readProcessTreeMemory(pid),
     async stop() {
       if (stopped) return;
@@ -120,7 +144,7 @@ export async function startTarget(spec: TargetSpec, log: (message: string) => vo
   let lastError: unknown;
   for (const [i, s] of specs.entries()) {
     try {
-      return await startOne(s, port, spec.name, description);
+      return await startOne(spec, s, port, description);
     } catch (error) {
       lastError = error;
       if (i < specs.length - 1) {

@@ -7,6 +7,8 @@ export interface TargetResult {
   via?: string;
   readyMs?: number;
   peakRssBytes?: number;
+  /** Times the harness had to restart a stalled miner (see TargetSpec.nudgeStalledMiner). */
+  stallNudges?: number;
   /** Processes in the target's tree when memory was read. */
   processes?: number;
   lines: (WorkloadLine & { opsPerSecond: number })[];

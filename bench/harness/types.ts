@@ -17,6 +17,11 @@ export interface TargetSpec {
   describe(): Promise<string>;
   /** Ways to start it, tried in order: a way that exits before it is ready falls through to the next. */
   spawnSpecs(port: number): SpawnSpec[];
+  /**
+   * Work around a known miner stall of this target (see anvilTarget): called when a receipt is late.
+   * Targets without a known stall leave it out, and a late receipt is then just waited for (or times out).
+   */
+  nudgeStalledMiner?(rpc: JsonRpcClient): Promise<void>;
 }
 
 /** A target that is up and answering `eth_chainId`. */
@@ -29,6 +34,10 @@ export interface RunningTarget {
   /** Spawn to first successful `eth_chainId`, in milliseconds. */
   readyMs: number;
   rpc: JsonRpcClient;
+  /** The target's stall workaround bound to its client, counting calls in `stallNudges`. */
+  nudgeStalledMiner?: () => Promise<void>;
+  /** How many times `nudgeStalledMiner` ran. */
+  readonly stallNudges: number;
   /** Peak resident memory (sum of VmHWM over the process tree) so far, in bytes. */
   readPeakRss(): ProcessTreeMemory;
   /** Stop the process tree (SIGTERM, then SIGKILL after a grace period). Idempotent. */
@@ -53,6 +62,8 @@ export interface WorkloadLine {
   label: string;
   count: number;
   seconds: number;
+  /** Miner-stall workarounds needed during this line (see TargetSpec.nudgeStalledMiner); time is included. */
+  stallNudges?: number;
 }
 
 /** What a workload gets to run against one target. */

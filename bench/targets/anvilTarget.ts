@@ -18,7 +18,14 @@ function anvilBinary(): string {
   return join(pkgDir, 'bin', process.platform === 'win32' ? 'anvil.exe' : 'anvil');
 }
 
-/** Anvil (Foundry) from npm: Prague rules, default test mnemonic, 10 accounts, automine, no request log. */
+/**
+ * Anvil (Foundry) from npm: Prague rules, default test mnemonic, 10 accounts, automine, no request log.
+ *
+ * Under a burst of back-to-back transactions from one sender, anvil 1.7.1's automine can stop with ready
+ * transactions left in its pool (seen here on every full run; a mined nonce stays in the pool and no further
+ * block comes, even with `--mixed-mining --block-time 1`; see foundry-rs/foundry#10122). `evm_mine` gets it
+ * going again, so the harness sends one when a receipt is late and counts it in the results (`stallNudges`).
+ */
 export const anvilTarget: TargetSpec = {
   name: 'anvil',
   async describe() {
@@ -31,6 +38,9 @@ export const anvilTarget: TargetSpec = {
     } catch {
       return `anvil ${version}`;
     }
+  },
+  async nudgeStalledMiner(rpc) {
+    await rpc.request('evm_mine');
   },
   spawnSpecs(port) {
     return [

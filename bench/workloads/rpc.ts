@@ -44,7 +44,7 @@ function expectMined(receipt: ReceiptLike, hash: string, what: string): void {
 async function sendAndWait(ctx: WorkloadContext, tx: SignedTx, what: string): Promise<ReceiptLike> {
   const hash = await ctx.target.rpc.request<string>('eth_sendRawTransaction', [tx.raw]);
   check(hash.toLowerCase() === tx.hash, `${what}: node returned hash ${hash}, expected ${tx.hash}`);
-  const receipt = await waitForReceipt(ctx.target.rpc, tx.hash);
+  const receipt = await waitForReceipt(ctx.target.rpc, tx.hash, { onStall: ctx.target.nudgeStalledMiner });
   expectMined(receipt, tx.hash, what);
   return receipt;
 }
@@ -72,10 +72,15 @@ async function signAll(
   return out;
 }
 
-async function timed(fn: () => Promise<void>): Promise<number> {
+/** Run `fn` and return its wall time in seconds and the miner-stall workarounds it needed. */
+async function timed(
+  ctx: WorkloadContext,
+  fn: () => Promise<void>,
+): Promise<{ seconds: number; stallNudges: number }> {
+  const nudgesBefore = ctx.target.stallNudges;
   const t0 = performance.now();
   await fn();
-  return (performance.now() - t0) / 1000;
+  return { seconds: (performance.now() - t0) / 1000, stallNudges: ctx.target.stallNudges - nudgesBefore };
 }
 
 /**
@@ -161,7 +166,7 @@ export const rpcWorkload: Workload = {
 
     // 1. One by one: send, wait for the receipt, next.
     ctx.log(`${sizes.sequential} transfers one by one`);
-    const sequentialSeconds = await timed(async () => {
+    const sequential = await timed(ctx, async () => {
       for (const [i, tx] of sequentialTxs.entries()) await sendAndWait(ctx, tx, `sequential transfer ${i}`);
     });
 
@@ -170,13 +175,15 @@ export const rpcWorkload: Workload = {
     //    automine rejects a nonce gap ("can't be queued when automining"), and both concurrent single requests
     //    and JSON-RPC batches reach its engine out of order, so a wider fan-out cannot run on every target.
     ctx.log(`${sizes.burst} transfers at once`);
-    const burstSeconds = await timed(async () => {
+    const burst = await timed(ctx, async () => {
       const hashes: string[] = [];
       for (const tx of burstTxs) hashes.push(await rpc.request<string>('eth_sendRawTransaction', [tx.raw]));
       for (const [i, h] of hashes.entries()) {
         check(h.toLowerCase() === burstTxs[i]?.hash, `burst transfer ${i}: node returned hash ${h}`);
       }
-      const receipts = await mapWithConcurrency(burstTxs, CONCURRENCY, (tx) => waitForReceipt(rpc, tx.hash));
+      const receipts = await mapWithConcurrency(burstTxs, CONCURRENCY, (tx) =>
+        waitForReceipt(rpc, tx.hash, { onStall: ctx.target.nudgeStalledMiner }),
+      );
       for (const [i, r] of receipts.entries()) expectMined(r, burstTxs[i]?.hash ?? '', `burst transfer ${i}`);
     });
 
@@ -197,7 +204,7 @@ export const rpcWorkload: Workload = {
     const expectedBalances = holders.map((h) => expected.get(h) ?? 0n);
     const callIndexes = Array.from({ length: sizes.calls }, (_, i) => i % holders.length);
     ctx.log(`${sizes.calls} eth_call balanceOf`);
-    const callSeconds = await timed(async () => {
+    const calls = await timed(ctx, async () => {
       await mapWithConcurrency(callIndexes, CONCURRENCY, async (h) => {
         const result = await rpc.request<Hex>('eth_call', [{ to: token, data: callData[h] }, 'latest']);
         check(
@@ -222,15 +229,15 @@ export const rpcWorkload: Workload = {
         key: 'transfers-sequential',
         label: `ERC-20 transfers, one by one`,
         count: sizes.sequential,
-        seconds: sequentialSeconds,
+        ...sequential,
       },
       {
         key: 'transfers-burst',
         label: `ERC-20 transfers, burst then await`,
         count: sizes.burst,
-        seconds: burstSeconds,
+        ...burst,
       },
-      { key: 'eth-call', label: `eth_call balanceOf`, count: sizes.calls, seconds: callSeconds },
+      { key: 'eth-call', label: `eth_call balanceOf`, count: sizes.calls, ...calls },
     ];
     return lines;
   },
