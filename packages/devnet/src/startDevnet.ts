@@ -4,6 +4,7 @@ import { AidocError } from '@aidoc/sdk';
 import { devnetDeployer, systemDeploymentPlan } from '@aidoc/contracts';
 import { Chain } from './chain/Chain';
 import { DEFAULT_MNEMONIC, deriveDevAccounts } from './chain/devAccounts';
+import { installJumpAnalysisCache } from './chain/installJumpAnalysisCache';
 import { addressOf } from './chain/nativeSecp256k1';
 import type { StoredBlock } from './chain/StoredBlock';
 import { SingleValidatorProducer } from './consensus/SingleValidatorProducer';
@@ -66,6 +67,7 @@ function checkOptions(o: DevnetOptions): Required<Pick<DevnetOptions, 'host' | '
 export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> {
   const { host, port, chainId, accounts: accountCount } = checkOptions(options);
   const log = options.logger ?? (() => {});
+  await installJumpAnalysisCache();
   const accounts = deriveDevAccounts(options.mnemonic ?? DEFAULT_MNEMONIC, accountCount);
   const balance = (options.balance ?? 10_000n) * ETHER;
   const validatorKey = devnetValidatorKey(0);

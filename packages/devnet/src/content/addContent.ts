@@ -51,6 +51,8 @@ export function kuboImporterOptions(options: KuboAddOptions): ImporterOptions {
     wrapWithDirectory: options.wrapWithDirectory,
     // Entries arrive one after another on one multipart stream: import them in order, as Kubo does.
     fileImportConcurrency: 1,
+    // Enough blocks in flight to overlap hashing with disk writes, few enough to keep memory flat (~4 MiB).
+    blockWriteConcurrency: 16,
   };
 }
 

@@ -1,4 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { type IncomingMessage, request } from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +41,30 @@ async function* generate(size: number, base: Buffer): AsyncGenerator<Uint8Array>
     for (let at = 0; at + 8 <= piece.length; at += 262_144) piece.writeDoubleBE(counter++, at);
     yield piece;
   }
+}
+
+/**
+ * POSTs with node:http, streaming `body` with backpressure (web-stream fetch would dominate the measurement).
+ * Returns the response body, or hands each chunk to `onChunk` without keeping it.
+ */
+async function post(
+  url: string,
+  contentType?: string,
+  body?: AsyncIterable<Uint8Array>,
+  onChunk?: (chunk: Uint8Array) => void,
+): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  await new Promise<void>((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: contentType ? { 'Content-Type': contentType } : {} }, (res: IncomingMessage) => {
+      res.on('data', (chunk: Buffer) => (onChunk ? onChunk(chunk) : chunks.push(chunk)));
+      res.on('end', () => resolve());
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    if (body) pipeline(Readable.from(body), req).catch(reject);
+    else req.end();
+  });
+  return Buffer.concat(chunks);
 }
 
 function sampleRss() {
@@ -91,13 +118,8 @@ export async function runContentBench(options: ContentBenchOptions): Promise<Con
       })();
       let stopRss = sampleRss();
       t = performance.now();
-      const addRes = await fetch(`${server.url}/api/v0/add`, {
-        method: 'POST',
-        headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` },
-        body: ReadableStream.from(body),
-        duplex: 'half',
-      } as RequestInit);
-      const lines = (await addRes.text()).trim().split('\n');
+      const addBody = await post(`${server.url}/api/v0/add`, `multipart/form-data; boundary=${boundary}`, body);
+      const lines = addBody.toString('utf8').trim().split('\n');
       const addSeconds = (performance.now() - t) / 1000;
       const addPeakRssMiB = stopRss();
       const last = JSON.parse(lines.at(-1) ?? '{}') as { Hash?: string; Message?: string };
@@ -105,9 +127,10 @@ export async function runContentBench(options: ContentBenchOptions): Promise<Con
 
       stopRss = sampleRss();
       t = performance.now();
-      const catRes = await fetch(`${server.url}/api/v0/cat?arg=${last.Hash}`, { method: 'POST' });
       let read = 0;
-      for await (const chunk of catRes.body as unknown as AsyncIterable<Uint8Array>) read += chunk.byteLength;
+      await post(`${server.url}/api/v0/cat?arg=${last.Hash}`, undefined, undefined, (chunk) => {
+        read += chunk.byteLength;
+      });
       const catSeconds = (performance.now() - t) / 1000;
       const catPeakRssMiB = stopRss();
       if (read !== bytes) throw new Error(`cat returned ${read} bytes, expected ${bytes}`);

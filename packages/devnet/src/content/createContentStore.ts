@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { mkdirSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { AidocError } from '@aidoc/sdk';
 import { ClassicLevel } from 'classic-level';
 import { base32 } from 'multiformats/bases/base32';
@@ -10,7 +11,10 @@ import type { ContentStore, ContentStoreStat, PinEntry, PinType } from './Conten
 
 /** Options for {@link createContentStore}. */
 export interface ContentStoreOptions {
-  /** Folder for a LevelDB database of blocks and pins. Omitted: everything stays in memory. */
+  /**
+   * Folder for Kubo's layout: blocks in a flatfs folder (`blocks/`), pins in LevelDB (`datastore/`).
+   * Omitted: everything stays in memory.
+   */
   dataDir?: string | undefined;
 }
 
@@ -28,8 +32,6 @@ interface Backend {
   close(): Promise<void>;
 }
 
-const BLOCK_PREFIX = '/blocks/';
-const SIZE_PREFIX = '/sizes/';
 const PIN_PREFIX = '/pins/';
 
 /** Kubo's datastore key for a block: the multihash in upper-case unpadded RFC 4648 base32. */
@@ -68,63 +70,91 @@ function memoryBackend(): Backend {
   };
 }
 
-async function levelBackend(dataDir: string): Promise<Backend> {
+/** Kubo's flatfs shard function (`/repo/flatfs/shard/v1/next-to-last/2`): the two characters before the last. */
+function shardOf(key: string): string {
+  return key.slice(-3, -1).padStart(2, '_');
+}
+
+/**
+ * Kubo's on-disk layout: blocks as files in a flatfs folder (`blocks/<shard>/<KEY>.data`), pins in a LevelDB
+ * datastore (`datastore/`). A block file is written to a temporary name and renamed into place, so a
+ * `kill -9` leaves either the whole block or none of it.
+ */
+async function diskBackend(dataDir: string): Promise<Backend> {
+  const blocksDir = join(dataDir, 'blocks');
   try {
-    mkdirSync(dataDir, { recursive: true });
+    await mkdir(blocksDir, { recursive: true });
+    await writeFile(join(blocksDir, 'SHARDING'), '/repo/flatfs/shard/v1/next-to-last/2\n');
   } catch (cause) {
     throw new AidocError('DATA_DIR', `Cannot create the content data directory ${dataDir}.`, { cause });
   }
-  const db = new ClassicLevel<string, Uint8Array>(dataDir, { keyEncoding: 'utf8', valueEncoding: 'view' });
+  const db = new ClassicLevel<string, Uint8Array>(join(dataDir, 'datastore'), {
+    keyEncoding: 'utf8',
+    valueEncoding: 'view',
+  });
   try {
     await db.open();
   } catch (cause) {
     throw new AidocError('DATA_DIR', `Cannot open the content store in ${dataDir}.`, {
-      details:
-        'Another devnet may be using this --data-dir (LevelDB holds a lock), or the folder is not a content store.',
+      details: 'Another devnet may be using this --data-dir (LevelDB holds a lock), or the folder is not a content store.',
       cause,
     });
   }
-  const sizeBytes = (n: number) => {
-    const out = new Uint8Array(4);
-    new DataView(out.buffer).setUint32(0, n);
-    return out;
-  };
+  // Index of stored blocks and their sizes, rebuilt from the folder at start (leftover temp files are removed).
+  const sizes = new Map<string, number>();
+  for (const shard of await readdir(blocksDir, { withFileTypes: true })) {
+    if (!shard.isDirectory()) continue;
+    const shardDir = join(blocksDir, shard.name);
+    for (const file of await readdir(shardDir)) {
+      if (file.endsWith('.data')) sizes.set(file.slice(0, -'.data'.length), (await stat(join(shardDir, file))).size);
+      else if (file.includes('.tmp-')) await rm(join(shardDir, file), { force: true });
+    }
+  }
+  const pathOf = (key: string) => join(blocksDir, shardOf(key), `${key}.data`);
+  const madeShards = new Set<string>();
+  let tmpCounter = 0;
   return {
     location: dataDir,
     persistent: true,
-    getBlock: async (key) => (await db.get(BLOCK_PREFIX + key)) ?? undefined,
-    hasBlock: async (key) => (await db.get(SIZE_PREFIX + key)) !== undefined,
+    getBlock: async (key) => {
+      if (!sizes.has(key)) return undefined;
+      try {
+        return new Uint8Array(await readFile(pathOf(key)));
+      } catch {
+        return undefined;
+      }
+    },
+    hasBlock: async (key) => sizes.has(key),
     putBlock: async (key, bytes) => {
-      // Block and size index in one atomic LevelDB batch (write-ahead logged: survives kill -9).
-      await db.batch([
-        { type: 'put', key: BLOCK_PREFIX + key, value: bytes },
-        { type: 'put', key: SIZE_PREFIX + key, value: sizeBytes(bytes.byteLength) },
-      ]);
+      const shard = shardOf(key);
+      if (!madeShards.has(shard)) {
+        await mkdir(join(blocksDir, shard), { recursive: true });
+        madeShards.add(shard);
+      }
+      const target = pathOf(key);
+      const tmp = `${target}.tmp-${process.pid}-${tmpCounter++}`;
+      await writeFile(tmp, bytes);
+      await rename(tmp, target);
+      sizes.set(key, bytes.byteLength);
     },
     deleteBlocks: async (keys) => {
-      await db.batch(
-        keys.flatMap((key) => [
-          { type: 'del' as const, key: BLOCK_PREFIX + key },
-          { type: 'del' as const, key: SIZE_PREFIX + key },
-        ]),
-      );
+      for (const key of keys) {
+        sizes.delete(key);
+        await rm(pathOf(key), { force: true });
+      }
     },
     async *blockSizes() {
-      for await (const [key, value] of db.iterator({ gte: SIZE_PREFIX, lt: `${SIZE_PREFIX}\xff` })) {
-        yield [key.slice(SIZE_PREFIX.length), new DataView(value.buffer, value.byteOffset, 4).getUint32(0)];
-      }
+      for (const entry of [...sizes]) yield entry;
     },
     loadPins: async () => {
       const pins = new Map<string, 'recursive' | 'direct'>();
       for await (const [key, value] of db.iterator({ gte: PIN_PREFIX, lt: `${PIN_PREFIX}\xff` })) {
-        pins.set(
-          key.slice(PIN_PREFIX.length),
-          new TextDecoder().decode(value) === 'direct' ? 'direct' : 'recursive',
-        );
+        pins.set(key.slice(PIN_PREFIX.length), new TextDecoder().decode(value) === 'direct' ? 'direct' : 'recursive');
       }
       return pins;
     },
     savePin: async (cid, type) => {
+      // LevelDB's write-ahead log makes each pin change durable across a process kill.
       if (type === undefined) await db.del(PIN_PREFIX + cid);
       else await db.put(PIN_PREFIX + cid, new TextEncoder().encode(type));
     },
@@ -176,7 +206,7 @@ function createGcGate() {
 
 /**
  * Creates a Kubo-like block store: blocks keyed by multihash, recursive and direct pins, garbage collection
- * of unpinned blocks. In memory by default; with `dataDir`, a LevelDB database that survives `kill -9`.
+ * of unpinned blocks. In memory by default; with `dataDir`, on disk in Kubo's layout, surviving `kill -9`.
  *
  * @example
  * ```ts
@@ -185,7 +215,7 @@ function createGcGate() {
  * ```
  */
 export async function createContentStore(options: ContentStoreOptions = {}): Promise<ContentStore> {
-  const backend = options.dataDir === undefined ? memoryBackend() : await levelBackend(options.dataDir);
+  const backend = options.dataDir === undefined ? memoryBackend() : await diskBackend(options.dataDir);
   const pins = await backend.loadPins();
   const gate = createGcGate();
   const inFlight = new Map<string, Promise<void>>();
