@@ -55,11 +55,15 @@ async function post(
 ): Promise<Buffer> {
   const chunks: Buffer[] = [];
   await new Promise<void>((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: contentType ? { 'Content-Type': contentType } : {} }, (res: IncomingMessage) => {
-      res.on('data', (chunk: Buffer) => (onChunk ? onChunk(chunk) : chunks.push(chunk)));
-      res.on('end', () => resolve());
-      res.on('error', reject);
-    });
+    const req = request(
+      url,
+      { method: 'POST', headers: contentType ? { 'Content-Type': contentType } : {} },
+      (res: IncomingMessage) => {
+        res.on('data', (chunk: Buffer) => (onChunk ? onChunk(chunk) : chunks.push(chunk)));
+        res.on('end', () => resolve());
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     if (body) pipeline(Readable.from(body), req).catch(reject);
     else req.end();
@@ -118,7 +122,11 @@ export async function runContentBench(options: ContentBenchOptions): Promise<Con
       })();
       let stopRss = sampleRss();
       t = performance.now();
-      const addBody = await post(`${server.url}/api/v0/add`, `multipart/form-data; boundary=${boundary}`, body);
+      const addBody = await post(
+        `${server.url}/api/v0/add`,
+        `multipart/form-data; boundary=${boundary}`,
+        body,
+      );
       const lines = addBody.toString('utf8').trim().split('\n');
       const addSeconds = (performance.now() - t) / 1000;
       const addPeakRssMiB = stopRss();

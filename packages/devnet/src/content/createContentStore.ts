@@ -96,7 +96,8 @@ async function diskBackend(dataDir: string): Promise<Backend> {
     await db.open();
   } catch (cause) {
     throw new AidocError('DATA_DIR', `Cannot open the content store in ${dataDir}.`, {
-      details: 'Another devnet may be using this --data-dir (LevelDB holds a lock), or the folder is not a content store.',
+      details:
+        'Another devnet may be using this --data-dir (LevelDB holds a lock), or the folder is not a content store.',
       cause,
     });
   }
@@ -106,7 +107,8 @@ async function diskBackend(dataDir: string): Promise<Backend> {
     if (!shard.isDirectory()) continue;
     const shardDir = join(blocksDir, shard.name);
     for (const file of await readdir(shardDir)) {
-      if (file.endsWith('.data')) sizes.set(file.slice(0, -'.data'.length), (await stat(join(shardDir, file))).size);
+      if (file.endsWith('.data'))
+        sizes.set(file.slice(0, -'.data'.length), (await stat(join(shardDir, file))).size);
       else if (file.includes('.tmp-')) await rm(join(shardDir, file), { force: true });
     }
   }
@@ -149,7 +151,10 @@ async function diskBackend(dataDir: string): Promise<Backend> {
     loadPins: async () => {
       const pins = new Map<string, 'recursive' | 'direct'>();
       for await (const [key, value] of db.iterator({ gte: PIN_PREFIX, lt: `${PIN_PREFIX}\xff` })) {
-        pins.set(key.slice(PIN_PREFIX.length), new TextDecoder().decode(value) === 'direct' ? 'direct' : 'recursive');
+        pins.set(
+          key.slice(PIN_PREFIX.length),
+          new TextDecoder().decode(value) === 'direct' ? 'direct' : 'recursive',
+        );
       }
       return pins;
     },

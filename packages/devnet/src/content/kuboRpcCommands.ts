@@ -15,6 +15,7 @@ import type { PeerIdentity } from './createPeerIdentity';
 import { sendKuboJson, startKuboStream, writeWithBackpressure } from './kuboResponses';
 import { parseIpfsPath } from './parseIpfsPath';
 import { parseKuboAddOptions, readBoolOption } from './parseKuboAddOptions';
+import { readFileContent } from './readFileContent';
 import { readMultipartEntries } from './readMultipartEntries';
 
 /** What a command handler receives. */
@@ -82,12 +83,19 @@ async function resolveEntry(store: ContentStore, arg: string): Promise<UnixFSEnt
 }
 
 function contentOf(
+  store: ContentStore,
   entry: UnixFSEntry,
-  options: { offset?: number; length?: number } = {},
+  options: { offset?: bigint; length?: bigint } = {},
 ): AsyncIterable<Uint8Array> {
   if (entry.type === 'directory') throw new AidocError('INVALID_INPUT', 'this dag node is a directory');
   if (entry.type === 'object') throw new AidocError('INVALID_INPUT', 'this dag node is not a UnixFS file');
-  return entry.content(options);
+  if (entry.type === 'identity')
+    return entry.content({
+      offset: Number(options.offset ?? 0n),
+      ...(options.length !== undefined ? { length: Number(options.length) } : {}),
+    });
+  // Our own pull-based reader: the exporter's file reader does not apply backpressure.
+  return readFileContent(store, entry.cid, options);
 }
 
 function sizeOf(entry: UnixFSEntry): bigint {
@@ -122,7 +130,7 @@ const cat: KuboCommand = async ({ res, params, store }) => {
   const entries: UnixFSEntry[] = [];
   for (const arg of args) {
     const entry = await resolveEntry(store, arg);
-    contentOf(entry); // throws for directories before any output
+    contentOf(store, entry); // throws for directories before any output
     entries.push(entry);
   }
   const total = entries.reduce((sum, e) => sum + sizeOf(e), 0n);
@@ -138,7 +146,7 @@ const cat: KuboCommand = async ({ res, params, store }) => {
       continue;
     }
     const want = left === -1n ? size - skip : left < size - skip ? left : size - skip;
-    for await (const chunk of contentOf(entry, { offset: Number(skip), length: Number(want) })) {
+    for await (const chunk of contentOf(store, entry, { offset: skip, length: want })) {
       await writeWithBackpressure(res, chunk);
     }
     if (left !== -1n) left -= want;
@@ -177,7 +185,7 @@ const get: KuboCommand = async ({ res, params, store }) => {
         error ? reject(error) : resolve(),
       );
       (async () => {
-        for await (const chunk of contentOf(entry)) {
+        for await (const chunk of contentOf(store, entry)) {
           if (!sink.write(chunk)) await new Promise<void>((r) => sink.once('drain', () => r()));
         }
         (sink as unknown as { end(): void }).end();
