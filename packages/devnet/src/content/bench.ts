@@ -72,14 +72,14 @@ async function post(
 }
 
 function sampleRss() {
-  const start = process.memoryUsage().rss;
+  const start = process.memoryUsage.rss();
   let peak = start;
   const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
+    peak = Math.max(peak, process.memoryUsage.rss());
   }, 20);
   return () => {
     clearInterval(timer);
-    peak = Math.max(peak, process.memoryUsage().rss);
+    peak = Math.max(peak, process.memoryUsage.rss());
     return (peak - start) / MiB;
   };
 }

@@ -114,6 +114,7 @@ async function diskBackend(dataDir: string): Promise<Backend> {
   }
   const pathOf = (key: string) => join(blocksDir, shardOf(key), `${key}.data`);
   const madeShards = new Set<string>();
+  const makingShards = new Map<string, Promise<unknown>>();
   let tmpCounter = 0;
   return {
     location: dataDir,
@@ -130,7 +131,13 @@ async function diskBackend(dataDir: string): Promise<Backend> {
     putBlock: async (key, bytes) => {
       const shard = shardOf(key);
       if (!madeShards.has(shard)) {
-        await mkdir(join(blocksDir, shard), { recursive: true });
+        // One mkdir per shard folder, shared by concurrent writers of the same shard.
+        let making = makingShards.get(shard);
+        if (!making) {
+          making = mkdir(join(blocksDir, shard), { recursive: true });
+          makingShards.set(shard, making);
+        }
+        await making;
         madeShards.add(shard);
       }
       const target = pathOf(key);
