@@ -1,19 +1,18 @@
+import { startDevnet } from '@aidoc/devnet';
 import {
   type Account,
   type Address,
   type Chain,
   createPublicClient,
   createWalletClient,
-  http,
+  custom,
   type PublicClient,
-  parseEther,
   type Transport,
   type WalletClient,
 } from 'viem';
-import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
+import { privateKeyToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
-import { deploySystem, devnetContracts, devnetDeployerPrivateKey, type SystemContractName } from '../src';
-import { startAnvil } from './startAnvil';
+import { devnetContracts, type SystemContractName } from '../src';
 
 /** A chain with the system contracts deployed as at devnet genesis, plus the test controls the tests need. */
 export interface SystemChain {
@@ -22,52 +21,50 @@ export interface SystemChain {
   accounts: Account[];
   wallet(account: Account): WalletClient<Transport, Chain, Account>;
   contracts: Record<SystemContractName, Address>;
-  /** Advances the next block's timestamp by `seconds` and mines a block. */
+  /** Mines a block `seconds` after the latest one. */
   increaseTime(seconds: number): Promise<void>;
   stop(): Promise<void>;
 }
 
-const testMnemonic = 'test test test test test test test test test test test junk';
-
 /**
- * Starts a chain holding the system contracts exactly as the devnet's genesis does (the deployment plan
- * run by the devnet deployer, governance = account 0, 10,000 AID per account).
- * Runs on Anvil until `startDevnet` from @aidoc/devnet is available; then this fixture switches to it.
+ * Starts an in-process devnet (the devnet engine, system contracts deployed at genesis from the plan:
+ * governance = account 0, 10,000 AID per account) and checks its contracts sit at `devnetContracts`.
  * @example
  * const chain = await startSystemChain(); … await chain.stop();
  */
 export async function startSystemChain(): Promise<SystemChain> {
-  const anvil = await startAnvil();
-  const transport = http(anvil.rpcUrl);
-  const publicClient = createPublicClient({ chain: foundry, transport, pollingInterval: 20 });
-  const accounts: Account[] = Array.from({ length: 10 }, (_, i) =>
-    mnemonicToAccount(testMnemonic, { addressIndex: i }),
-  );
-  const wallet = (account: Account) => createWalletClient({ account, chain: foundry, transport });
-  const deployer = privateKeyToAccount(devnetDeployerPrivateKey);
-  await publicClient.request({
-    method: 'anvil_setBalance' as never,
-    params: [deployer.address, `0x${parseEther('100').toString(16)}`] as never,
-  });
-  const { contracts } = await deploySystem({
-    walletClient: wallet(deployer),
-    publicClient,
-    governance: accounts[0]!.address,
-    initialHolders: accounts.map((a) => ({ address: a.address, amount: parseEther('10000') })),
-  });
-  if (JSON.stringify(contracts) !== JSON.stringify(devnetContracts))
-    throw new Error('system deployed off the devnet addresses');
-  return {
-    publicClient,
-    accounts,
-    wallet,
-    contracts,
-    async increaseTime(seconds) {
-      await publicClient.request({ method: 'evm_increaseTime' as never, params: [seconds] as never });
-      await publicClient.request({ method: 'evm_mine' as never, params: [] as never });
-    },
-    stop: () => anvil.stop(),
-  };
+  const devnet = await startDevnet({ port: 0, listen: false });
+  try {
+    const transport = custom(devnet.provider);
+    const chainDef = { ...foundry, id: devnet.chainId };
+    const publicClient = createPublicClient({ chain: chainDef, transport, pollingInterval: 20 });
+    const accounts: Account[] = devnet.accounts.map((a) => privateKeyToAccount(a.privateKey));
+    const wallet = (account: Account) => createWalletClient({ account, chain: chainDef, transport });
+    for (const [name, address] of Object.entries(devnetContracts)) {
+      if (devnet.contracts[name]?.toLowerCase() !== address.toLowerCase()) {
+        throw new Error(`devnet has ${name} at ${devnet.contracts[name]}, expected ${address}`);
+      }
+    }
+    return {
+      publicClient,
+      accounts,
+      wallet,
+      contracts: devnetContracts,
+      async increaseTime(seconds) {
+        // Relative to the latest block, not to the wall clock: instant blocks run ahead of the clock.
+        const latest = await publicClient.getBlock();
+        await devnet.provider.request({
+          method: 'evm_setNextBlockTimestamp',
+          params: [`0x${(latest.timestamp + BigInt(seconds)).toString(16)}`],
+        });
+        await devnet.provider.request({ method: 'evm_mine', params: [] });
+      },
+      stop: () => devnet.stop(),
+    };
+  } catch (error) {
+    await devnet.stop();
+    throw error;
+  }
 }
 
 /**
