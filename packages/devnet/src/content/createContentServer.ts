@@ -5,8 +5,8 @@ import type { DevnetLogEvent } from '../types';
 import type { ContentStore } from './ContentStore';
 import { createContentStore } from './createContentStore';
 import { createPeerIdentity } from './createPeerIdentity';
-import { kuboRpcCommands } from './kuboRpcCommands';
 import { kuboErrorOf, sendKuboError } from './kuboResponses';
+import { kuboRpcCommands } from './kuboRpcCommands';
 
 /** Options for {@link createContentServer}. */
 export interface ContentServerOptions {
