@@ -83,8 +83,11 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     alloc: accounts.map((a) => ({ address: a.address, balance })),
     validators: [validator],
     genesisDeployment: { deployer: devnetDeployer.toLowerCase() as `0x${string}`, steps },
+    dataDir: options.dataDir,
+    fsync: options.fsync,
   });
-  await chain.init();
+  const resumed = await chain.init();
+  if (resumed) log({ level: 'info', msg: 'resumed from data directory', dataDir: options.dataDir, head: Number(chain.head.number) });
   const contracts = deployedAddresses(steps);
 
   const producer = new SingleValidatorProducer(validatorKey, validator);
@@ -155,6 +158,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     } catch (e) {
       await producer.stop();
       filters.close();
+      await chain.close();
       throw e;
     }
   }
@@ -191,6 +195,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
         filters.close();
         provider.close();
         await server?.close();
+        await chain.close();
         chain.removeAllListeners();
       })();
       return stopped;

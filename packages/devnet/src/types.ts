@@ -16,6 +16,13 @@ export interface DevnetOptions {
   balance?: bigint;
   /** Whether to start network servers at all. Default true; false gives an in-process provider only. */
   listen?: boolean;
+  /**
+   * Keep chain, state, receipts (and content) in this directory; restarting with the same directory resumes
+   * at the last committed block. Without it the devnet lives in memory.
+   */
+  dataDir?: string;
+  /** fsync each block to disk (survives power loss as well as `kill -9`). Default false. */
+  fsync?: boolean;
   /** Log sink: receives one structured event per line-worthy occurrence. */
   logger?: (event: DevnetLogEvent) => void;
 }

@@ -19,9 +19,10 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { AidocError } from '@aidoc/sdk';
 import { type BlockHeader, QBFT_MIX_HASH, blockHash, encodeHeader } from './BlockHeader';
+import { ChainDatabase } from './ChainDatabase';
 import { BlockStore } from './BlockStore';
 import { chainCommon } from './chainCommon';
-import { FlatState, copyAccount } from './FlatState';
+import { FlatState, type TouchedKeys, copyAccount } from './FlatState';
 import { INITIAL_BASE_FEE, nextBaseFee } from './feeMarket';
 import { Mempool, type PooledTx, effectiveTip } from './Mempool';
 import type { QbftExtraData } from './qbftExtraData';
@@ -47,6 +48,10 @@ export interface ChainOptions {
   validators: Uint8Array[];
   /** Contracts deployed into the genesis state. */
   genesisDeployment?: { deployer: `0x${string}`; steps: GenesisStep[] } | undefined;
+  /** Keep blocks and state in LevelDB under this directory (resumes from it when it holds a chain). */
+  dataDir?: string | undefined;
+  /** fsync every block (survives power loss, not just process crashes). */
+  fsync?: boolean | undefined;
 }
 
 /** A block that has been executed and applied to state but not yet sealed and committed. */
@@ -56,6 +61,8 @@ export interface CandidateBlock {
   receipts: StoredReceipt[];
   /** Pool entries the block consumed. */
   included: PooledTx[];
+  /** The state keys the block changed (persisted with it). */
+  touched: TouchedKeys;
 }
 
 /** Result of a call or estimate that ran the EVM. */
@@ -106,6 +113,10 @@ export class Chain extends EventEmitter<ChainEvents> {
   readonly impersonated = new Set<string>();
   autoImpersonate = false;
   private readonly vmPool: { vm: VM; state: SwitchableState }[] = [];
+  /** The executed-but-uncommitted block, if consensus is deciding on one. */
+  private pending: CandidateBlock | undefined;
+  /** Durable storage; undefined keeps everything in memory. */
+  db: ChainDatabase | undefined;
   private readonly options: ChainOptions;
   private snapshotSeq = 0;
   private readonly snapshots = new Map<
@@ -132,8 +143,42 @@ export class Chain extends EventEmitter<ChainEvents> {
 
   // --- lifecycle --------------------------------------------------------------------------------
 
-  /** Build the genesis state and block. */
-  async init(): Promise<void> {
+  /**
+   * Build the genesis state and block, or, with a data directory that already holds this chain, load it
+   * and resume at its last committed block. Returns whether an existing chain was resumed.
+   */
+  async init(): Promise<boolean> {
+    if (this.options.dataDir !== undefined) {
+      this.db = await ChainDatabase.open(this.options.dataDir, this.common, { fsync: this.options.fsync ?? false });
+      if (!(await this.db.isEmpty())) {
+        await this.resume(this.db);
+        return true;
+      }
+    }
+    await this.createGenesis();
+    return false;
+  }
+
+  private async resume(db: ChainDatabase): Promise<void> {
+    const loaded = await db.load();
+    for (const b of loaded.blocks) this.blocks.append(b);
+    const root = await this.state.load(this.head.number, loaded.accounts, loaded.storage, loaded.code);
+    if (bytesToHex(root) !== bytesToHex(loaded.stateRoot)) {
+      throw new AidocError(
+        'DATA_DIR',
+        `the data directory's state does not match its recorded state root at block ${this.head.number}`,
+        { details: 'The directory is damaged or was edited; start with a new --data-dir.' },
+      );
+    }
+  }
+
+  /** Close the data directory, if any. */
+  async close(): Promise<void> {
+    await this.db?.close();
+    this.db = undefined;
+  }
+
+  private async createGenesis(): Promise<void> {
     const overlay = new StateOverlay(this.state);
     for (const { address, balance } of this.options.alloc) {
       await overlay.putAccount(createAddressFromString(address), new Account(0n, balance));
@@ -141,7 +186,8 @@ export class Chain extends EventEmitter<ChainEvents> {
     const timestamp = this.options.genesisTimestamp ?? BigInt(Math.floor(Date.now() / 1000));
     const deployment = this.options.genesisDeployment;
     if (deployment) await this.runGenesisDeployment(overlay, deployment, timestamp);
-    const stateRoot = await this.state.applyBlock(0n, overlay.changes());
+    const touched = await this.state.applyBlockTouching(0n, overlay.changes());
+    const stateRoot = this.state.stateRoot();
     const header: BlockHeader = {
       parentHash: ZERO32,
       uncleHash: KECCAK256_RLP_ARRAY,
@@ -165,7 +211,9 @@ export class Chain extends EventEmitter<ChainEvents> {
       parentBeaconBlockRoot: ZERO32,
       requestsHash: EMPTY_REQUESTS_HASH,
     };
-    this.blocks.append(this.toStoredBlock(header, [], []));
+    const genesis = this.toStoredBlock(header, [], []);
+    if (this.db) await this.db.writeGenesis(genesis, touched, this.state);
+    this.blocks.append(genesis);
   }
 
   private async runGenesisDeployment(
@@ -298,7 +346,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 
   /** State after block `n` (the head when `n` is undefined). */
   stateAt(n?: bigint): StateReader {
-    if (n === undefined || n >= this.head.number) return this.state;
+    if (n === undefined || n >= this.head.number) return this.committedState();
     try {
       return this.state.at(n);
     } catch {
@@ -308,9 +356,17 @@ export class Chain extends EventEmitter<ChainEvents> {
     }
   }
 
+  /**
+   * The state after the last committed block. While consensus decides on an executed candidate, the flat
+   * state already holds the candidate's writes; readers must not see them until the block commits.
+   */
+  committedState(): StateReader {
+    return this.pending ? this.state.at(this.blocks.head.number) : this.state;
+  }
+
   /** The account's nonce counting transactions waiting in the pool. */
   pendingNonce(address: string): bigint {
-    const a = this.state.account(address);
+    const a = this.committedState().account(address);
     return this.mempool.pendingNonce(address, a?.nonce ?? 0n);
   }
 
@@ -378,7 +434,7 @@ export class Chain extends EventEmitter<ChainEvents> {
         data: { baseFee: baseFee.toString() },
       });
     }
-    const account = this.state.account(sender);
+    const account = this.committedState().account(sender);
     const balance = account?.balance ?? 0n;
     const cost = tx.gasLimit * fee + tx.value;
     if (balance < cost) {
@@ -396,7 +452,8 @@ export class Chain extends EventEmitter<ChainEvents> {
 
   /** Whether the pool holds transactions that can go into the next block. */
   hasExecutable(): boolean {
-    return this.mempool.hasExecutable((a) => this.state.account(a)?.nonce ?? 0n);
+    const state = this.committedState();
+    return this.mempool.hasExecutable((a) => state.account(a)?.nonce ?? 0n);
   }
 
   /** Timestamp for the next block (strictly after the parent's). */
@@ -428,6 +485,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     timestamp?: bigint;
     empty?: boolean;
   }): Promise<CandidateBlock> {
+    if (this.pending) throw new Error('a candidate block is already pending: commit or abandon it first');
     const parent = this.head;
     const number = parent.number + 1n;
     const timestamp = this.nextBlockTimestamp(opts.timestamp);
@@ -487,7 +545,8 @@ export class Chain extends EventEmitter<ChainEvents> {
     } finally {
       release();
     }
-    const stateRoot = await this.state.applyBlock(number, overlay.changes());
+    const touched = await this.state.applyBlockTouching(number, overlay.changes());
+    const stateRoot = this.state.stateRoot();
     const bloom = new Uint8Array(256);
     for (const r of receipts) for (let i = 0; i < 256; i++) bloom[i]! |= r.logsBloom[i]!;
     const header: BlockHeader = {
@@ -515,7 +574,9 @@ export class Chain extends EventEmitter<ChainEvents> {
       parentBeaconBlockRoot: ZERO32,
       requestsHash: EMPTY_REQUESTS_HASH,
     };
-    return { header, transactions, receipts, included };
+    const candidate: CandidateBlock = { header, transactions, receipts, included, touched };
+    this.pending = candidate;
+    return candidate;
   }
 
   private async receiptsRoot(txs: StoredTx[], results: RunTxResult[], receipts: StoredReceipt[]) {
@@ -567,9 +628,15 @@ export class Chain extends EventEmitter<ChainEvents> {
     };
   }
 
-  /** Seal-independent part of committing: store the block, prune the pool, emit events. */
-  commitCandidate(candidate: CandidateBlock, sealed: BlockHeader): StoredBlock {
+  /**
+   * Commit a sealed candidate: make it durable (with a data directory), then store it, prune the pool and
+   * emit events. Nothing is acknowledged before the write returns.
+   */
+  async commitCandidate(candidate: CandidateBlock, sealed: BlockHeader): Promise<StoredBlock> {
+    if (this.pending !== candidate) throw new Error('only the pending candidate can be committed');
     const block = this.toStoredBlock(sealed, candidate.transactions, candidate.receipts);
+    if (this.db) await this.db.writeBlock(block, candidate.touched, this.state);
+    this.pending = undefined;
     this.blocks.append(block);
     if (this.nextTimestamp !== undefined) this.nextTimestamp = undefined;
     for (const p of candidate.included) this.mempool.remove(p.hash);
@@ -585,7 +652,9 @@ export class Chain extends EventEmitter<ChainEvents> {
 
   /** Undo a candidate that consensus did not commit. */
   abandonCandidate(candidate: CandidateBlock): void {
+    if (this.pending !== candidate) return;
     this.state.revertTo(candidate.header.number - 1n);
+    this.pending = undefined;
   }
 
   private toStoredBlock(header: BlockHeader, transactions: StoredTx[], receipts: StoredReceipt[]): StoredBlock {
@@ -707,9 +776,11 @@ export class Chain extends EventEmitter<ChainEvents> {
 
   /** Change head state directly (anvil_setBalance and friends); recorded so evm_revert undoes it. */
   async patchState(mutate: (overlay: StateOverlay) => Promise<void>): Promise<void> {
+    if (this.pending) throw new AidocError('CONSENSUS', 'a block is being agreed on: retry the state edit');
     const overlay = new StateOverlay(this.state);
     await mutate(overlay);
-    await this.state.patchHead(overlay.changes());
+    const touched = await this.state.patchHead(overlay.changes());
+    if (this.db) await this.db.writeStatePatch(touched, this.state);
   }
 
   /** Take a snapshot; returns its id. */
@@ -725,12 +796,14 @@ export class Chain extends EventEmitter<ChainEvents> {
   }
 
   /** Revert to a snapshot; it and every later snapshot are consumed. Returns false for unknown ids. */
-  revert(id: number): boolean {
+  async revert(id: number): Promise<boolean> {
     const snap = this.snapshots.get(id);
     if (!snap) return false;
+    if (this.pending) throw new AidocError('CONSENSUS', 'a block is being agreed on: retry evm_revert');
     for (const k of [...this.snapshots.keys()]) if (k >= id) this.snapshots.delete(k);
-    this.state.revertToVersion(snap.stateVersion);
-    this.blocks.truncate(snap.block);
+    const touched = this.state.revertToVersion(snap.stateVersion);
+    const removed = this.blocks.truncate(snap.block);
+    if (this.db) await this.db.writeRevert(snap.block, removed, touched, this.state);
     this.timeOffset = snap.timeOffset;
     this.nextTimestamp = undefined;
     this.mempool.clear();

@@ -13,6 +13,23 @@ interface BlockUndo {
   stateRootBefore: Uint8Array;
 }
 
+/** The keys a state transition changed: what a durable store must rewrite. */
+export interface TouchedKeys {
+  accounts: Set<string>;
+  slots: Map<string, Set<string>>;
+  code: Map<string, Uint8Array>;
+}
+
+function emptyTouched(): TouchedKeys {
+  return { accounts: new Set(), slots: new Map(), code: new Map() };
+}
+
+function touchSlot(t: TouchedKeys, addr: string, slot: string): void {
+  let s = t.slots.get(addr);
+  if (!s) t.slots.set(addr, (s = new Set()));
+  s.add(slot);
+}
+
 /** Copy an account so a caller's mutation cannot leak into stored state. */
 export function copyAccount(a: Account): Account {
   return new Account(a.nonce, a.balance, a.storageRoot, a.codeHash);
@@ -77,9 +94,11 @@ export class FlatState implements StateReader {
     return this.undo.length;
   }
 
-  /** Undo every block and patch recorded after `version`. */
-  revertToVersion(version: number): void {
-    while (this.undo.length > version) this.popUndo();
+  /** Undo every block and patch recorded after `version`; returns the keys that changed. */
+  revertToVersion(version: number): TouchedKeys {
+    const touched = emptyTouched();
+    while (this.undo.length > version) this.popUndo(touched);
+    return touched;
   }
 
   /**
@@ -87,36 +106,49 @@ export class FlatState implements StateReader {
    * Returns the new state root. `blockNumber` must be head + 1 (genesis is applied as block 0).
    */
   async applyBlock(blockNumber: bigint, changes: StateChanges): Promise<Uint8Array> {
+    await this.applyBlockTouching(blockNumber, changes);
+    return this.root;
+  }
+
+  /** {@link applyBlock}, returning the keys it changed. */
+  async applyBlockTouching(blockNumber: bigint, changes: StateChanges): Promise<TouchedKeys> {
     if (blockNumber !== this.head + 1n) {
       throw new Error(`block ${blockNumber} does not follow state head ${this.head}`);
     }
     const undo: BlockUndo = { block: blockNumber, accounts: new Map(), storage: new Map(), stateRootBefore: this.root };
-    await this.applyChanges(changes, undo);
+    const touched = await this.applyChanges(changes, undo);
     this.undo.push(undo);
     this.head = blockNumber;
-    return this.root;
+    return touched;
   }
 
   /**
    * Change the head state outside a block (anvil_setBalance and friends). The previous values join the
    * head block's undo record, so reverting below the head undoes the patch too.
    */
-  async patchHead(changes: StateChanges): Promise<Uint8Array> {
+  async patchHead(changes: StateChanges): Promise<TouchedKeys> {
     const undo: BlockUndo = { block: this.head, accounts: new Map(), storage: new Map(), stateRootBefore: this.root };
-    await this.applyChanges(changes, undo);
+    const touched = await this.applyChanges(changes, undo);
     this.undo.push(undo);
-    return this.root;
+    return touched;
   }
 
-  private async applyChanges(changes: StateChanges, undo: BlockUndo): Promise<void> {
+  private async applyChanges(changes: StateChanges, undo: BlockUndo): Promise<TouchedKeys> {
+    const touchedKeys = emptyTouched();
     const rememberSlot = (addr: string, slot: string, prev: Uint8Array) => {
+      touchSlot(touchedKeys, addr, slot);
       let m = undo.storage.get(addr);
       if (!m) undo.storage.set(addr, (m = new Map()));
       if (!m.has(slot)) m.set(slot, prev);
     };
-    for (const [hash, code] of changes.code) this.codes.set(hash, code);
+    for (const [hash, code] of changes.code) {
+      this.codes.set(hash, code);
+      touchedKeys.code.set(hash, code);
+    }
 
-    const touched = new Set<string>([...changes.accounts.keys(), ...changes.storage.keys()]);
+    const touched = touchedKeys.accounts;
+    for (const a of changes.accounts.keys()) touched.add(a);
+    for (const a of changes.storage.keys()) touched.add(a);
     for (const addr of changes.clearedStorage) touched.add(addr);
 
     for (const addr of changes.clearedStorage) {
@@ -166,6 +198,7 @@ export class FlatState implements StateReader {
       await this.trieDb.put(addrBytes, stored.serialize());
     }
     this.root = this.trieDb.root();
+    return touchedKeys;
   }
 
   private async storageRootAfter(prevRoot: Uint8Array, slots: Map<string, Uint8Array> | undefined) {
@@ -181,11 +214,13 @@ export class FlatState implements StateReader {
 
   /** Undo every block above `blockNumber` (for `evm_revert` and abandoned candidates). */
   revertTo(blockNumber: bigint): void {
-    while (this.undo.length > 0 && this.undo[this.undo.length - 1]!.block > blockNumber) this.popUndo();
+    while (this.undo.length > 0 && this.undo[this.undo.length - 1]!.block > blockNumber) this.popUndo(emptyTouched());
   }
 
-  private popUndo(): void {
+  private popUndo(touched: TouchedKeys): void {
     const u = this.undo.pop()!;
+    for (const addr of u.accounts.keys()) touched.accounts.add(addr);
+    for (const [addr, slots] of u.storage) for (const slot of slots.keys()) touchSlot(touched, addr, slot);
     for (const [addr, prev] of u.accounts) {
       if (prev === undefined) this.accounts.delete(addr);
       else this.accounts.set(addr, prev);
@@ -202,6 +237,40 @@ export class FlatState implements StateReader {
     this.root = u.stateRootBefore;
     this.trieDb.root(u.stateRootBefore);
     this.head = this.undo[this.undo.length - 1]?.block ?? -1n;
+  }
+
+  /**
+   * Replace the whole state with persisted content at block `head` and rebuild the tries from it. Returns
+   * the recomputed state root, which the caller checks against the head block's header.
+   */
+  async load(
+    head: bigint,
+    accounts: Iterable<[string, Account]>,
+    storage: Iterable<[string, string, Uint8Array]>,
+    code: Iterable<[string, Uint8Array]>,
+  ): Promise<Uint8Array> {
+    this.accounts.clear();
+    this.storageMap.clear();
+    this.codes.clear();
+    this.undo.length = 0;
+    for (const [hash, c] of code) this.codes.set(hash, c);
+    for (const [addr, slot, value] of storage) {
+      let m = this.storageMap.get(addr);
+      if (!m) this.storageMap.set(addr, (m = new Map()));
+      m.set(slot, value);
+    }
+    this.root = KECCAK256_RLP;
+    this.trieDb.root(KECCAK256_RLP);
+    for (const [addr, a] of accounts) {
+      const stored = copyAccount(a);
+      stored.storageRoot = await this.storageRootAfter(KECCAK256_RLP, this.storageMap.get(addr));
+      this.accounts.set(addr, stored);
+      await this.trieDb.put(hexToBytes(addr as `0x${string}`), stored.serialize());
+    }
+    this.root = this.trieDb.root();
+    this.head = head;
+    this.oldestUndoable = head + 1n;
+    return this.root;
   }
 
   /** A read-only view of the state as it was after block `blockNumber`. */
