@@ -8,7 +8,9 @@ export function tsupBase(entry: Record<string, string>, overrides: Partial<Optio
   return {
     entry,
     format: ['esm', 'cjs'],
-    dts: true,
+    // Declarations are slow to emit; release builds ask for them with AIDOC_DTS=1.
+    dts: process.env.AIDOC_DTS === '1',
+    shims: true,
     sourcemap: true,
     clean: true,
     target: 'node20',

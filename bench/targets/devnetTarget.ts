@@ -7,8 +7,8 @@ import { benchDir, repoRoot } from './benchPaths';
 const nodeSourceArgs = ['--conditions=source', '--import', 'tsx'];
 
 /**
- * The AIDOC devnet, from source: `aidoc devnet up --json` through the CLI, or, if the CLI cannot start it
- * yet, bench/targets/devnet-child.ts which calls `startDevnet()` directly.
+ * The AIDOC devnet as users start it: the built `aidoc devnet up --json`; the CLI from source, or
+ * bench/targets/devnet-child.ts calling `startDevnet()`, are fallbacks.
  */
 export const devnetTarget: TargetSpec = {
   name: 'devnet',
@@ -23,12 +23,19 @@ export const devnetTarget: TargetSpec = {
     } catch {
       // not a git checkout
     }
-    return `@aidoc/devnet ${version} (source, git ${commit})`;
+    return `@aidoc/devnet ${version} (built CLI, git ${commit})`;
   },
   spawnSpecs(port) {
     return [
       {
+        // What users run: the built CLI (`pnpm bench` builds the packages first).
         via: 'cli',
+        command: process.execPath,
+        args: ['packages/cli/dist/bin.js', 'devnet', 'up', '--port', String(port), '--json'],
+        cwd: repoRoot,
+      },
+      {
+        via: 'cli-source',
         command: process.execPath,
         args: [
           ...nodeSourceArgs,

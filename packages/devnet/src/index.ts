@@ -7,3 +7,6 @@ export type {
   Eip1193Provider,
 } from './types';
 export { startDevnet } from './startDevnet';
+export type { ContentStore, ContentStoreStat, PinEntry, PinType } from './content/ContentStore';
+export { type ContentServer, type ContentServerOptions, createContentServer } from './content/createContentServer';
+export { type ContentStoreOptions, createContentStore } from './content/createContentStore';

@@ -1,6 +1,7 @@
 import { createAddressFromString, createContractAddress } from '@ethereumjs/util';
+import { join } from 'node:path';
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import { AidocError } from '@aidoc/sdk';
+import { AidocError } from '@aidoc/sdk/errors';
 import { devnetDeployer, systemDeploymentPlan } from '@aidoc/contracts';
 import { Chain } from './chain/Chain';
 import { DEFAULT_MNEMONIC, deriveDevAccounts } from './chain/devAccounts';
@@ -9,6 +10,9 @@ import { addressOf } from './chain/nativeSecp256k1';
 import type { StoredBlock } from './chain/StoredBlock';
 import { SingleValidatorProducer } from './consensus/SingleValidatorProducer';
 import { DevnetProvider } from './DevnetProvider';
+import { type ContentServer, createContentServer } from './content/createContentServer';
+import { createContentStore } from './content/createContentStore';
+import type { ContentStore } from './content/ContentStore';
 import { debugMethods } from './rpc/debugMethods';
 import { devMethods } from './rpc/devMethods';
 import { ethMethods } from './rpc/ethMethods';
@@ -66,6 +70,11 @@ function checkOptions(o: DevnetOptions): Required<Pick<DevnetOptions, 'host' | '
  */
 export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> {
   const { host, port, chainId, accounts: accountCount } = checkOptions(options);
+  if (options.ipfsPort !== undefined && (!Number.isInteger(options.ipfsPort) || options.ipfsPort < 0 || options.ipfsPort > 65535)) {
+    throw new AidocError('INVALID_INPUT', `ipfsPort must be an integer from 0 to 65535, got ${String(options.ipfsPort)}`);
+  }
+  // A test suite that asks for a free RPC port wants a free IPFS port too.
+  const ipfsPort = options.ipfsPort ?? (port === 0 ? 0 : 5001);
   const log = options.logger ?? (() => {});
   await installJumpAnalysisCache();
   const accounts = deriveDevAccounts(options.mnemonic ?? DEFAULT_MNEMONIC, accountCount);
@@ -152,15 +161,28 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
   chain.on('pendingTransaction', () => producer.notifyPending());
 
   let server: RpcServer | undefined;
-  if (options.listen !== false) {
-    try {
+  let ipfs: ContentServer | undefined;
+  let content: ContentStore;
+  const contentDir = options.dataDir !== undefined ? join(options.dataDir, 'ipfs') : undefined;
+  try {
+    if (options.listen !== false) {
       server = await startRpcServer(dispatcher, { host, port });
-    } catch (e) {
-      await producer.stop();
-      filters.close();
-      await chain.close();
-      throw e;
+      ipfs = await createContentServer({
+        host,
+        port: ipfsPort,
+        ...(contentDir !== undefined ? { dataDir: contentDir } : {}),
+        ...(options.logger ? { logger: options.logger } : {}),
+      });
+      content = ipfs.store;
+    } else {
+      content = await createContentStore(contentDir !== undefined ? { dataDir: contentDir } : {});
     }
+  } catch (e) {
+    await server?.close();
+    await producer.stop();
+    filters.close();
+    await chain.close();
+    throw e;
   }
   const urlHost = host.includes(':') ? `[${host}]` : host;
   const listeners = new Set<(b: BlockSummary) => void>();
@@ -181,6 +203,8 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
   return {
     rpcUrl: server ? `http://${urlHost}:${server.port}` : '',
     wsUrl: server ? `ws://${urlHost}:${server.port}` : '',
+    ipfsUrl: ipfs?.url ?? '',
+    content,
     chainId,
     accounts: accounts.map((a) => ({ address: a.address, privateKey: a.privateKey })),
     contracts,
@@ -195,6 +219,8 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
         filters.close();
         provider.close();
         await server?.close();
+        if (ipfs) await ipfs.close();
+        else await content.close();
         await chain.close();
         chain.removeAllListeners();
       })();

@@ -1,3 +1,5 @@
+import type { ContentStore } from './content/ContentStore';
+
 /** Options for {@link startDevnet} and `aidoc devnet up`. */
 export interface DevnetOptions {
   /** Interface to bind servers to. Default `127.0.0.1`. */
@@ -14,6 +16,8 @@ export interface DevnetOptions {
   blockTime?: number;
   /** Native coin balance of each dev account, in ether. Default 10,000. */
   balance?: bigint;
+  /** Kubo RPC API port. Default 5001 (or a free port when `port` is 0); 0 picks a free port. */
+  ipfsPort?: number;
   /** Whether to start network servers at all. Default true; false gives an in-process provider only. */
   listen?: boolean;
   /**
@@ -63,6 +67,10 @@ export interface Devnet {
   rpcUrl: string;
   /** WebSocket JSON-RPC URL. */
   wsUrl: string;
+  /** Kubo RPC API base URL (`http://host:port`; the API lives under `/api/v0`). Empty with `listen: false`. */
+  ipfsUrl: string;
+  /** The content store behind the Kubo API, for in-process reads by CID. */
+  content: ContentStore;
   chainId: number;
   accounts: DevAccount[];
   /** System contract addresses by name. */

@@ -1,2 +1,2 @@
-export { AidocError, type AidocErrorOptions } from './errors/AidocError';
-export { errorCodes, type AidocErrorCode } from './errors/errorCodes';
+export * from './errors';
+export * from './content';

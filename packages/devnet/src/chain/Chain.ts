@@ -17,7 +17,7 @@ import {
 import { type RunTxResult, type VM, createVM, encodeReceipt, runTx } from '@ethereumjs/vm';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import { AidocError } from '@aidoc/sdk';
+import { AidocError } from '@aidoc/sdk/errors';
 import { type BlockHeader, QBFT_MIX_HASH, blockHash, encodeHeader } from './BlockHeader';
 import { ChainDatabase } from './ChainDatabase';
 import { BlockStore } from './BlockStore';
@@ -456,7 +456,11 @@ export class Chain extends EventEmitter<ChainEvents> {
     return this.mempool.hasExecutable((a) => state.account(a)?.nonce ?? 0n);
   }
 
-  /** Timestamp for the next block (strictly after the parent's). */
+  /**
+   * Timestamp for the next block: the clock (plus evm_increaseTime), never before the parent's. Like Anvil,
+   * several blocks in one second share a timestamp rather than running ahead of the clock, so time travel
+   * moves block time by exactly the requested amount. An explicit timestamp must be after the parent's.
+   */
   private nextBlockTimestamp(explicit?: bigint): bigint {
     const parent = this.head.header.timestamp;
     const forced = explicit ?? this.nextTimestamp;
@@ -470,7 +474,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       return forced;
     }
     const now = this.now();
-    return now > parent ? now : parent + 1n;
+    return now > parent ? now : parent;
   }
 
   // --- block building ---------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import {
   createAddressFromString,
   hexToBytes,
 } from '@ethereumjs/util';
-import { AidocError } from '@aidoc/sdk';
+import { AidocError } from '@aidoc/sdk/errors';
 import { ClassicLevel } from 'classic-level';
 import { type BlockHeader, headerFields } from './BlockHeader';
 import type { FlatState, TouchedKeys } from './FlatState';

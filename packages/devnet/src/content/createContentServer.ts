@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AidocError } from '@aidoc/sdk';
+import { AidocError } from '@aidoc/sdk/errors';
 import type { DevnetLogEvent } from '../types';
 import type { ContentStore } from './ContentStore';
 import { createContentStore } from './createContentStore';

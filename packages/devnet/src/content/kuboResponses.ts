@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { AidocError } from '@aidoc/sdk';
+import { AidocError } from '@aidoc/sdk/errors';
 
 /** go-ipfs-cmds error types (the `Code` field of an error body). */
 export const KUBO_ERROR_NORMAL = 0;

@@ -1,4 +1,4 @@
-import { AidocError } from '@aidoc/sdk';
+import { AidocError } from '@aidoc/sdk/errors';
 import { CID } from 'multiformats/cid';
 
 /** A content path split into its root CID and the remaining segments. */

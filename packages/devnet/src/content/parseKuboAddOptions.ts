@@ -1,4 +1,4 @@
-import { AidocError } from '@aidoc/sdk';
+import { AidocError } from '@aidoc/sdk/errors';
 
 /** `ipfs add` options, resolved with Kubo's defaults and implications. */
 export interface KuboAddOptions {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { AidocError } from '@aidoc/sdk';
+import { AidocError } from '@aidoc/sdk/errors';
 import type { Chain } from '../chain/Chain';
 import type { StoredBlock } from '../chain/StoredBlock';
 import { formatLog } from './rpcFormat';

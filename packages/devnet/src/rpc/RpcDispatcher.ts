@@ -1,4 +1,4 @@
-import { AidocError, errorCodes } from '@aidoc/sdk';
+import { AidocError, errorCodes } from '@aidoc/sdk/errors';
 import type { RpcHandler, RpcSession } from './RpcContext';
 
 /** A JSON-RPC 2.0 error object. */

@@ -1,6 +1,6 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AidocError } from '@aidoc/sdk';
+import { AidocError } from '@aidoc/sdk/errors';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { RpcSession } from './RpcContext';
 import type { RpcDispatcher } from './RpcDispatcher';

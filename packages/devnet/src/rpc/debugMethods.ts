@@ -1,5 +1,5 @@
 import type { VM } from '@ethereumjs/vm';
-import { AidocError } from '@aidoc/sdk';
+import { AidocError } from '@aidoc/sdk/errors';
 import { decodeRevertReason } from '../chain/Chain';
 import type { RpcContext, RpcHandler } from './RpcContext';
 import { invalidParam, parseHash, toData, toQuantity } from './rpcParams';

@@ -1,5 +1,5 @@
 import { Account, createAddressFromString } from '@ethereumjs/util';
-import { AidocError } from '@aidoc/sdk';
+import { AidocError } from '@aidoc/sdk/errors';
 import type { RpcContext, RpcHandler } from './RpcContext';
 import { formatTransaction } from './rpcFormat';
 import { invalidParam, parseAddress, parseData, parseHash, parseQuantity, parseSlot, toQuantity } from './rpcParams';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type TypedTransaction, createTx } from '@ethereumjs/tx';
 import { createAddressFromString } from '@ethereumjs/util';
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import { AidocError } from '@aidoc/sdk';
+import { AidocError } from '@aidoc/sdk/errors';
 import { hashMessage, hashTypedData } from 'viem';
 import { executionError } from '../chain/Chain';
 import { effectiveTip } from '../chain/Mempool';

@@ -1,4 +1,4 @@
-import { AidocError } from '@aidoc/sdk';
+import { AidocError } from '@aidoc/sdk/errors';
 import type { CallParams } from '../chain/txFromCallParams';
 import type { StateOverrides } from '../chain/Chain';
 

@@ -1,7 +1,7 @@
 import { AidocError } from '@aidoc/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The SDK's content module, by path until packages/sdk/src/index.ts re-exports it.
-import { createContentClient } from '../../../sdk/src/content';
+import { createContentClient } from '@aidoc/sdk';
 import { type ContentServer, createContentServer } from '../../src/content';
 
 describe('SDK content module (kubo-rpc-client) against the devnet server', () => {
