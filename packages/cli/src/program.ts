@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { AidocError } from '@aidoc/sdk';
+import { AidocError } from '@aidoc/sdk/errors';
 import { Command, CommanderError } from 'commander';
 import { type CliContext, type CliIo, createCliContext } from './cliContext';
 import { devnetUpOptions } from './commands/devnet/upOptions';

@@ -9,6 +9,7 @@ import { DevnetView } from '../src/views/DevnetView';
 const info: DevnetInfo = {
   rpc: 'http://127.0.0.1:8545',
   ws: 'ws://127.0.0.1:8545',
+  ipfs: 'http://127.0.0.1:5001',
   chainId: 31337,
   accounts: [
     {
@@ -68,6 +69,7 @@ describe('DevnetView', () => {
     const text = frame();
     expect(text).toContain('http://127.0.0.1:8545');
     expect(text).toContain('ws://127.0.0.1:8545');
+    expect(text).toMatch(/IPFS \(Kubo RPC API\)\s+http:\/\/127\.0\.0\.1:5001/);
     expect(text).toContain('31337 (0x7a69)');
     expect(text).toContain('PUBLIC TEST KEYS');
     expect(text).toContain('never use them on a real network');

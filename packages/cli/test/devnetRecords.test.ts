@@ -33,6 +33,12 @@ describe('devnet JSON records', () => {
     expect(parsed).toEqual(info);
   });
 
+  it('puts the IPFS endpoint next to the others when the devnet serves content', () => {
+    const parsed = JSON.parse(jsonLine(devnetReadyRecord({ ...info, ipfs: 'http://127.0.0.1:5001' })));
+    expect(Object.keys(parsed)).toEqual(['rpc', 'ws', 'ipfs', 'chainId', 'accounts', 'contracts']);
+    expect(parsed.ipfs).toBe('http://127.0.0.1:5001');
+  });
+
   it('writes blocks as {"event":"block"} with bigints as exact decimal strings', () => {
     const line = jsonLine(blockRecord(block));
     expect(line.endsWith('\n')).toBe(true);

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CliProcess, spawnCli } from './spawnCli';
 
@@ -20,6 +23,7 @@ function start(args: string[]): CliProcess {
 interface ReadyLine {
   rpc: string;
   ws: string;
+  ipfs?: string;
   chainId: number;
   accounts: { address: string; privateKey: string }[];
   contracts: Record<string, string>;
@@ -45,7 +49,7 @@ describe('aidoc devnet up (child process)', () => {
     const cli = start(['devnet', 'up', '--port', '0', '--chain-id', '1337', '--accounts', '3', '--json']);
     const ready = await readyLine(cli);
 
-    expect(Object.keys(ready)).toEqual(['rpc', 'ws', 'chainId', 'accounts', 'contracts']);
+    expect(Object.keys(ready)).toEqual(['rpc', 'ws', 'ipfs', 'chainId', 'accounts', 'contracts']);
     expect(ready.rpc).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
     expect(ready.rpc).not.toMatch(/:0\/?$/);
     expect(ready.ws).toMatch(/^ws:\/\/127\.0\.0\.1:\d+/);
@@ -59,6 +63,8 @@ describe('aidoc devnet up (child process)', () => {
     expect(typeof ready.contracts).toBe('object');
 
     expect(await rpc(ready.rpc, 'eth_chainId')).toBe('0x539');
+    const ipfsVersion = await fetch(`${ready.ipfs}/api/v0/version`, { method: 'POST' });
+    expect(ipfsVersion.status).toBe(200);
 
     // A mined block shows up as a JSON log line.
     await rpc(ready.rpc, 'evm_mine');
@@ -76,6 +82,27 @@ describe('aidoc devnet up (child process)', () => {
     expect(code).toBe(0);
     expect(stderr).toBe('');
     expect(JSON.parse(cli.lines.at(-1)!)).toEqual({ event: 'stopped', signal: 'SIGINT' });
+  });
+
+  it('keeps the chain in --data-dir across restarts', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'aidoc-cli-'));
+    try {
+      const first = start(['devnet', 'up', '--port', '0', '--data-dir', dataDir, '--json']);
+      const firstRpc = (await readyLine(first)).rpc;
+      await rpc(firstRpc, 'evm_mine');
+      await rpc(firstRpc, 'evm_mine');
+      const height = await rpc(firstRpc, 'eth_blockNumber');
+      expect(BigInt(height as string)).toBeGreaterThanOrEqual(2n);
+      first.child.kill('SIGINT');
+      expect((await first.exited).code).toBe(0);
+
+      const second = start(['devnet', 'up', '--port', '0', '--data-dir', dataDir, '--json']);
+      expect(await rpc((await readyLine(second)).rpc, 'eth_blockNumber')).toBe(height);
+      second.child.kill('SIGTERM');
+      expect((await second.exited).code).toBe(0);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('stops cleanly on SIGTERM too', async () => {

@@ -1,4 +1,4 @@
-import { AidocError } from '@aidoc/sdk';
+import { AidocError } from '@aidoc/sdk/errors';
 import { describe, expect, it } from 'vitest';
 import { ExitCode, exitCodeFor } from '../src/output/exitCodeFor';
 import { formatError } from '../src/output/formatError';

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { validateMnemonic } from '@scure/bip39';
 import { wordlist } from '@scure/bip39/wordlists/english.js';
 import { InvalidArgumentError } from 'commander';
@@ -84,4 +85,19 @@ export function parseMnemonic(raw: string): string {
     );
   }
   return value;
+}
+
+/**
+ * Parse a directory path, resolved against the current directory (it need not exist yet).
+ *
+ * @example
+ * ```ts
+ * parseDirectory('.aidoc-data'); // '/home/me/project/.aidoc-data'
+ * ```
+ */
+export function parseDirectory(raw: string): string {
+  if (raw.trim().length === 0 || raw.includes('\0')) {
+    throw new InvalidArgumentError('Expected a directory path, e.g. .aidoc-data.');
+  }
+  return resolve(raw);
 }

@@ -1,4 +1,4 @@
-import { AidocError } from '@aidoc/sdk';
+import { AidocError } from '@aidoc/sdk/errors';
 
 /** Process exit codes of the `aidoc` command. */
 export const ExitCode = { ok: 0, failure: 1, usage: 2 } as const;

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { AidocError } from '@aidoc/sdk';
+import { AidocError } from '@aidoc/sdk/errors';
 import { jsonLine } from './jsonLine';
 
 /** How {@link formatError} renders an error. */

@@ -104,6 +104,7 @@ function DevnetSummary({ info }: { info: DevnetInfo }) {
   const endpoints: [string, string][] = [
     ['JSON-RPC (HTTP)', info.rpc],
     ['JSON-RPC (WebSocket)', info.ws],
+    ...(info.ipfs !== undefined ? [['IPFS (Kubo RPC API)', info.ipfs] as [string, string]] : []),
   ];
   const labelWidth = Math.max(...endpoints.map(([label]) => label.length));
   return (

@@ -2,7 +2,7 @@ import type { BlockSummary, DevnetLogEvent } from '@aidoc/devnet';
 import type { DevnetInfo } from '../commands/devnet/up';
 
 /**
- * The `--json` ready document of `aidoc devnet up`: `{rpc, ws, chainId, accounts, contracts}`.
+ * The `--json` ready document of `aidoc devnet up`: `{rpc, ws, ipfs, chainId, accounts, contracts}`.
  *
  * @example
  * ```ts
@@ -13,6 +13,7 @@ export function devnetReadyRecord(info: DevnetInfo): Record<string, unknown> {
   return {
     rpc: info.rpc,
     ws: info.ws,
+    ...(info.ipfs !== undefined ? { ipfs: info.ipfs } : {}),
     chainId: info.chainId,
     accounts: info.accounts.map(({ address, privateKey }) => ({ address, privateKey })),
     contracts: info.contracts,

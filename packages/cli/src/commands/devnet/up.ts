@@ -1,5 +1,5 @@
 import { type DevAccount, type Devnet, type DevnetOptions, startDevnet } from '@aidoc/devnet';
-import { AidocError } from '@aidoc/sdk';
+import { AidocError } from '@aidoc/sdk/errors';
 
 /** What a running devnet offers, as `aidoc devnet up` reports it (the `--json` ready line). */
 export interface DevnetInfo {
@@ -7,6 +7,8 @@ export interface DevnetInfo {
   rpc: string;
   /** WebSocket JSON-RPC URL. */
   ws: string;
+  /** Kubo RPC API base URL (the API lives under `/api/v0`), when the devnet serves content. */
+  ipfs?: string;
   chainId: number;
   /** Funded dev accounts; their keys are public test keys. */
   accounts: DevAccount[];
@@ -43,6 +45,7 @@ export async function devnetUp(options: DevnetOptions): Promise<DevnetSession> {
     info: {
       rpc: devnet.rpcUrl,
       ws: devnet.wsUrl,
+      ...(devnet.ipfsUrl ? { ipfs: devnet.ipfsUrl } : {}),
       chainId: devnet.chainId,
       accounts: devnet.accounts,
       contracts: devnet.contracts,

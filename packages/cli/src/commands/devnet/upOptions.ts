@@ -2,6 +2,7 @@ import type { DevnetOptions } from '@aidoc/devnet';
 import type { OptionSpec } from '../../options/addOptions';
 import {
   integerInRange,
+  parseDirectory,
   parseHost,
   parseMnemonic,
   parsePort,
@@ -49,6 +50,22 @@ export const devnetUpOptions: readonly OptionSpec[] = [
     description: 'seconds between blocks, decimals allowed (0: a block as soon as a transaction arrives)',
     defaultDescription: 'instant mining',
     parse: parseSeconds,
+  },
+  {
+    flags: '--ipfs-port <port>',
+    description: 'port of the Kubo-compatible IPFS RPC API (0 picks a free port)',
+    parse: parsePort,
+    defaultDescription: '5001, or a free port with --port 0',
+  },
+  {
+    flags: '-d, --data-dir <path>',
+    description: 'keep chain, state and content in this directory and resume from it on the next start',
+    parse: parseDirectory,
+    defaultDescription: 'in memory',
+  },
+  {
+    flags: '--fsync',
+    description: 'with --data-dir: flush every block to disk (survives power loss, not only a crash)',
   },
 ];
 
