@@ -1,0 +1,180 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { findFreePort } from '../harness/findFreePort';
+import { startTarget } from '../harness/startTarget';
+import type { TargetSpec, Workload, WorkloadLine } from '../harness/types';
+import { devnetTarget } from '../targets/devnetTarget';
+// The one import from outside the packages' public exports: the content bench itself.
+import { type ContentBenchResult, runContentBench } from '../../packages/devnet/src/content/bench';
+
+const MiB = 2 ** 20;
+/** Issue 5: `add` at least this fraction of the machine's SHA-256 rate, judged at 100 MiB. */
+const ADD_TO_CEILING_GOAL = 0.4;
+const GOAL_BYTES = 100 * MiB;
+
+/** Input sizes, full and `--quick`. */
+export const contentWorkloadSizes = {
+  full: [MiB, 100 * MiB, 1024 * MiB],
+  quick: [MiB, 100 * MiB],
+} as const;
+
+type Mode = 'memory' | 'data-dir';
+const MODES: Mode[] = ['memory', 'data-dir'];
+
+interface Row {
+  mode: Mode;
+  result: ContentBenchResult;
+  /** VmHWM summed over the server's process tree, bytes. */
+  peakRssBytes: number;
+  /** 1-minute load average when the size finished (the machine is shared). */
+  load: number;
+}
+
+function sizeLabel(bytes: number): string {
+  return bytes >= 1024 * MiB ? `${bytes / (1024 * MiB)} GiB` : `${bytes / MiB} MiB`;
+}
+
+/** The devnet as users start it (built CLI, or the CLI from source), with its IPFS API on `ipfsPort`. */
+function contentDevnetTarget(ipfsPort: number, dataDir: string | undefined): TargetSpec {
+  return {
+    ...devnetTarget,
+    spawnSpecs: (port) =>
+      devnetTarget
+        .spawnSpecs(port)
+        .filter((s) => s.via.startsWith('cli'))
+        .map((s) => ({
+          ...s,
+          args: [...s.args, '--ipfs-port', String(ipfsPort), ...(dataDir ? ['--data-dir', dataDir] : [])],
+        })),
+  };
+}
+
+/** The RPC port answers before the IPFS API listens: poll `POST /api/v0/version` until it answers. */
+async function waitForIpfsApi(url: string): Promise<void> {
+  const deadline = performance.now() + 30_000;
+  for (;;) {
+    try {
+      const res = await fetch(`${url}/api/v0/version`, { method: 'POST' });
+      await res.arrayBuffer();
+      if (res.ok) return;
+    } catch (error) {
+      if (performance.now() > deadline) throw error;
+    }
+    await sleep(5);
+  }
+}
+
+function formatTable(rows: Row[]): string {
+  const header = [
+    'mode',
+    'size',
+    'sha256 MiB/s (ceiling)',
+    'add MiB/s',
+    'add/ceiling',
+    'cat MiB/s',
+    'peak RSS MB',
+    'load',
+    'goal',
+  ];
+  const body = rows.map((r) => [
+    r.mode,
+    sizeLabel(r.result.bytes),
+    r.result.sha256MiBps.toFixed(0),
+    r.result.addMiBps.toFixed(0),
+    `${(r.result.addToCeiling * 100).toFixed(1)}%`,
+    r.result.catMiBps.toFixed(0),
+    (r.peakRssBytes / MiB).toFixed(0),
+    r.load.toFixed(2),
+    r.result.bytes === GOAL_BYTES
+      ? `${r.result.addToCeiling >= ADD_TO_CEILING_GOAL ? 'PASS' : 'FAIL'} (add >= ${ADD_TO_CEILING_GOAL * 100}% of sha256)`
+      : '',
+  ]);
+  const all = [header, ...body];
+  const widths = header.map((_, c) => Math.max(...all.map((r) => (r[c] ?? '').length)));
+  const render = (r: string[]) =>
+    r
+      .map((cell, c) =>
+        c <= 1 || c === r.length - 1 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0),
+      )
+      .join('  ')
+      .trimEnd();
+  return [render(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(render)].join('\n');
+}
+
+/**
+ * The `content` workload: the devnet's Kubo RPC API `add` and `cat` over HTTP for 1 MiB, 100 MiB and 1 GiB,
+ * in memory and with `--data-dir`, next to node:crypto's SHA-256 rate over the same bytes (the ceiling).
+ * Each size runs against a fresh devnet process, so its peak RSS (VmHWM) belongs to that size alone.
+ *
+ * @example
+ * ```ts
+ * const lines = await contentWorkload.run({ target, quick: true, log: console.log });
+ * ```
+ */
+export const contentWorkload: Workload = {
+  name: 'content',
+  summary:
+    'Kubo RPC add and cat over HTTP (1 MiB, 100 MiB, 1 GiB; memory and --data-dir), against node:crypto SHA-256',
+  defaultTargets: ['devnet'],
+
+  async run(ctx) {
+    const sizes = ctx.quick ? contentWorkloadSizes.quick : contentWorkloadSizes.full;
+    const rows: Row[] = [];
+    for (const mode of MODES) {
+      for (const bytes of sizes) {
+        const dataDir =
+          mode === 'data-dir' ? await mkdtemp(join(tmpdir(), 'aidoc-bench-content-')) : undefined;
+        const ipfsPort = await findFreePort();
+        const server = await startTarget(contentDevnetTarget(ipfsPort, dataDir), ctx.log);
+        try {
+          ctx.log(
+            `${mode} ${sizeLabel(bytes)}: devnet pid ${server.pid} (${server.via}), IPFS API port ${ipfsPort}`,
+          );
+          const url = `http://127.0.0.1:${ipfsPort}`;
+          await waitForIpfsApi(url);
+          const [result] = await runContentBench({ sizes: [bytes], url });
+          if (!result) throw new Error('content bench returned no result');
+          const row: Row = {
+            mode,
+            result,
+            peakRssBytes: server.readPeakRss().peakRssBytes,
+            load: loadavg()[0] ?? 0,
+          };
+          rows.push(row);
+          ctx.log(
+            `${mode} ${sizeLabel(bytes)}: add ${result.addMiBps.toFixed(0)} MiB/s (${(result.addToCeiling * 100).toFixed(1)}% of sha256 ${result.sha256MiBps.toFixed(0)}), cat ${result.catMiBps.toFixed(0)} MiB/s, peak RSS ${(row.peakRssBytes / MiB).toFixed(0)} MB, load ${row.load.toFixed(2)}, ${result.cid}`,
+          );
+        } finally {
+          await server.stop();
+          if (dataDir) await rm(dataDir, { recursive: true, force: true });
+        }
+      }
+    }
+    process.stdout.write(`\ncontent: per size, a fresh devnet process (peak RSS is that process's VmHWM)\n`);
+    process.stdout.write(`${formatTable(rows)}\n`);
+    process.stdout.write(
+      '(the harness table below counts MiB as ops; its peak RSS row is the idle harness target, not the servers above)\n',
+    );
+    const lines: WorkloadLine[] = [];
+    for (const r of rows) {
+      const size = sizeLabel(r.result.bytes).replace(' ', '');
+      const mib = r.result.bytes / MiB;
+      lines.push({
+        key: `add-${r.mode}-${size}`,
+        label: `add ${sizeLabel(r.result.bytes)} (${r.mode}), MiB/s`,
+        count: mib,
+        seconds: mib / r.result.addMiBps,
+      });
+      lines.push({
+        key: `cat-${r.mode}-${size}`,
+        label: `cat ${sizeLabel(r.result.bytes)} (${r.mode}), MiB/s`,
+        count: mib,
+        seconds: mib / r.result.catMiBps,
+      });
+    }
+    return lines;
+  },
+};
