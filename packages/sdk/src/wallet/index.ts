@@ -1,0 +1,15 @@
+export {
+  createKeystoreDirectory,
+  defaultKeystoreDir,
+  type KeystoreDirectory,
+  type KeystoreEntry,
+} from './createKeystoreDirectory';
+export { decryptKeystore, type EncryptKeystoreOptions, encryptKeystore, type KeystoreV3 } from './keystore';
+export {
+  createRandomWalletAccount,
+  ethereumPath,
+  generateMnemonic,
+  type WalletAccount,
+  walletAccountFromMnemonic,
+  walletAccountFromPrivateKey,
+} from './walletAccount';
