@@ -5,10 +5,10 @@ import { aidTokenAbi, aidTokenBytecode } from '@aidoc/contracts';
 import { type Devnet, startDevnet } from '@aidoc/devnet';
 import {
   type Address,
-  type Hex,
   createPublicClient,
   encodeDeployData,
   encodeFunctionData,
+  type Hex,
   http,
   parseEther,
   toEventSelector,
