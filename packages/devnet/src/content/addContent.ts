@@ -1,10 +1,11 @@
 import { AidocError } from '@aidoc/sdk/errors';
 import type { ImporterOptions } from 'ipfs-unixfs-importer';
 import { importer } from 'ipfs-unixfs-importer';
-import { fixedSize } from 'ipfs-unixfs-importer/chunker';
 import { balanced, trickle } from 'ipfs-unixfs-importer/layout';
 import type { CID } from 'multiformats/cid';
 import type { ContentStore } from './ContentStore';
+import { fixedSizeChunker } from './fixedSizeChunker';
+import { kuboBufferImporter } from './kuboBufferImporter';
 import type { KuboAddOptions } from './parseKuboAddOptions';
 
 /** One uploaded entry: a file (with `content`) or a directory (without). Paths use `/` separators. */
@@ -35,14 +36,21 @@ const KUBO_HAMT_THRESHOLD = 262_144;
  * ```
  */
 export function kuboImporterOptions(options: KuboAddOptions): ImporterOptions {
+  // go-unixfs: balanced leaves are UnixFS `file` nodes and a one-chunk file is its own root; trickle
+  // leaves are UnixFS `raw` nodes and even a one-chunk file gets a root above its leaf.
+  const leafType = options.trickle ? 'raw' : 'file';
   return {
     cidVersion: options.cidVersion,
     rawLeaves: options.rawLeaves,
-    // go-unixfs: balanced leaves are UnixFS `file` nodes and a one-chunk file is its own root; trickle
-    // leaves are UnixFS `raw` nodes and even a one-chunk file gets a root above its leaf.
-    leafType: options.trickle ? 'raw' : 'file',
+    leafType,
     reduceSingleLeafToSelf: !options.trickle,
-    chunker: fixedSize({ chunkSize: options.chunkSize }),
+    // Same chunks and leaf blocks as the importer's defaults, with fewer copies and no wait on storage.
+    chunker: fixedSizeChunker(options.chunkSize),
+    bufferImporter: kuboBufferImporter({
+      cidVersion: options.cidVersion,
+      rawLeaves: options.rawLeaves,
+      leafType,
+    }),
     layout: options.trickle
       ? trickle({ maxChildrenPerNode: KUBO_MAX_LINKS, layerRepeat: KUBO_TRICKLE_LAYER_REPEAT })
       : balanced({ maxChildrenPerNode: KUBO_MAX_LINKS }),
@@ -51,8 +59,55 @@ export function kuboImporterOptions(options: KuboAddOptions): ImporterOptions {
     wrapWithDirectory: options.wrapWithDirectory,
     // Entries arrive one after another on one multipart stream: import them in order, as Kubo does.
     fileImportConcurrency: 1,
-    // Enough blocks in flight to overlap hashing with disk writes, few enough to keep memory flat (~4 MiB).
-    blockWriteConcurrency: 16,
+    // Leaves are finished when the buffer importer yields them (writes run behind, see addContent), so
+    // batching them buys nothing and holds chunks longer.
+    blockWriteConcurrency: 1,
+  };
+}
+
+/** Block bytes written behind the importer before it waits for storage (memory stays flat, disk stays busy). */
+const WRITE_BEHIND_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A blockstore sink that starts each `store.put` without waiting for it, up to {@link WRITE_BEHIND_BYTES} in
+ * flight, so hashing the next chunks overlaps the writes of the previous ones. `flush` waits for every write
+ * started so far and rethrows the first failure: nothing is acknowledged before it.
+ */
+function createWriteBehindSink(store: ContentStore) {
+  const pending = new Set<Promise<void>>();
+  let bytesInFlight = 0;
+  let failure: { error: unknown } | undefined;
+  const check = () => {
+    if (failure) throw failure.error;
+  };
+  return {
+    put: async (cid: CID, bytes: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>) => {
+      check();
+      if (!(bytes instanceof Uint8Array)) {
+        throw new AidocError('INTERNAL', 'The importer produced a streamed block; expected bytes.');
+      }
+      const size = bytes.byteLength;
+      bytesInFlight += size;
+      const write: Promise<void> = store.put(cid, bytes).then(
+        () => {
+          bytesInFlight -= size;
+          pending.delete(write);
+        },
+        (error: unknown) => {
+          bytesInFlight -= size;
+          pending.delete(write);
+          failure ??= { error };
+        },
+      );
+      pending.add(write);
+      while (bytesInFlight > WRITE_BEHIND_BYTES && pending.size > 0) await Promise.race(pending);
+      check();
+      return cid;
+    },
+    flush: async () => {
+      while (pending.size > 0) await Promise.all(pending);
+      check();
+    },
   };
 }
 
@@ -105,16 +160,8 @@ export async function* addContent(
 ): AsyncGenerator<AddEvent> {
   const queue = createEventQueue<AddEvent>();
   const sink = options.onlyHash
-    ? { put: async (cid: CID) => cid }
-    : {
-        put: async (cid: CID, bytes: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>) => {
-          if (!(bytes instanceof Uint8Array)) {
-            throw new AidocError('INTERNAL', 'The importer produced a streamed block; expected bytes.');
-          }
-          await store.put(cid, bytes);
-          return cid;
-        },
-      };
+    ? { put: async (cid: CID) => cid, flush: async () => {} }
+    : createWriteBehindSink(store);
   const importerOptions: ImporterOptions = {
     ...kuboImporterOptions(options),
     ...(options.progress
@@ -141,6 +188,8 @@ export async function* addContent(
       }
     })();
     for await (const result of importer(source, sink, importerOptions)) {
+      // Every block of this entry is stored before the entry is reported (a reported CID survives kill -9).
+      await sink.flush();
       const path = result.path ?? '';
       // Kubo names an unnamed upload (stdin, a bare byte array) after its own CID.
       const name = path === '' && unnamed && !options.wrapWithDirectory ? result.cid.toString() : path;
@@ -148,6 +197,7 @@ export async function* addContent(
       if (options.wrapWithDirectory ? path === '' : !path.includes('/')) roots.push(result.cid);
       last = result.cid;
     }
+    await sink.flush();
     if (options.wrapWithDirectory && roots.length === 0 && last) roots.push(last);
     if (options.pin && !options.onlyHash) {
       for (const cid of roots) await store.pin(cid, { recursive: true });
