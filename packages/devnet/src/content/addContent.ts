@@ -5,7 +5,7 @@ import { balanced, trickle } from 'ipfs-unixfs-importer/layout';
 import type { CID } from 'multiformats/cid';
 import type { ContentStore } from './ContentStore';
 import { fixedSizeChunker } from './fixedSizeChunker';
-import { kuboBufferImporter } from './kuboBufferImporter';
+import { kuboBufferImporter, unixfsLeafPadding } from './kuboBufferImporter';
 import type { KuboAddOptions } from './parseKuboAddOptions';
 
 /** One uploaded entry: a file (with `content`) or a directory (without). Paths use `/` separators. */
@@ -45,7 +45,10 @@ export function kuboImporterOptions(options: KuboAddOptions): ImporterOptions {
     leafType,
     reduceSingleLeafToSelf: !options.trickle,
     // Same chunks and leaf blocks as the importer's defaults, with fewer copies and no wait on storage.
-    chunker: fixedSizeChunker(options.chunkSize),
+    chunker: fixedSizeChunker(
+      options.chunkSize,
+      options.rawLeaves ? { before: 0, after: 0 } : unixfsLeafPadding(options.chunkSize),
+    ),
     bufferImporter: kuboBufferImporter({
       cidVersion: options.cidVersion,
       rawLeaves: options.rawLeaves,

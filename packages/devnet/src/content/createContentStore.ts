@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AidocError } from '@aidoc/sdk/errors';
 import { ClassicLevel } from 'classic-level';
@@ -8,11 +8,12 @@ import { CID } from 'multiformats/cid';
 import * as Digest from 'multiformats/hashes/digest';
 import { blockLinks, RAW_CODE } from './blockLinks';
 import type { ContentStore, ContentStoreStat, PinEntry, PinType } from './ContentStore';
+import { type BlockPacks, openBlockPacks } from './openBlockPacks';
 
 /** Options for {@link createContentStore}. */
 export interface ContentStoreOptions {
   /**
-   * Folder for Kubo's layout: blocks in a flatfs folder (`blocks/`), pins in LevelDB (`datastore/`).
+   * Folder for blocks (append-only pack files in `packs/`) and pins (LevelDB in `datastore/`).
    * Omitted: everything stays in memory.
    */
   dataDir?: string | undefined;
@@ -76,15 +77,17 @@ function shardOf(key: string): string {
 }
 
 /**
- * Kubo's on-disk layout: blocks as files in a flatfs folder (`blocks/<shard>/<KEY>.data`), pins in a LevelDB
- * datastore (`datastore/`). A block file is written to a temporary name and renamed into place, so a
- * `kill -9` leaves either the whole block or none of it.
+ * On disk: blocks in append-only pack files (`packs/`, see {@link openBlockPacks}), pins in a LevelDB datastore
+ * (`datastore/`). Blocks that an earlier version wrote in Kubo's flatfs layout (`blocks/<shard>/<KEY>.data`)
+ * are still read and collected. A put resolves once its bytes are written, so an acknowledged block survives
+ * `kill -9`.
  */
 async function diskBackend(dataDir: string): Promise<Backend> {
   const blocksDir = join(dataDir, 'blocks');
+  let packs: BlockPacks;
   try {
-    await mkdir(blocksDir, { recursive: true });
-    await writeFile(join(blocksDir, 'SHARDING'), '/repo/flatfs/shard/v1/next-to-last/2\n');
+    await mkdir(dataDir, { recursive: true });
+    packs = await openBlockPacks(join(dataDir, 'packs'));
   } catch (cause) {
     throw new AidocError('DATA_DIR', `Cannot create the content data directory ${dataDir}.`, { cause });
   }
@@ -95,65 +98,50 @@ async function diskBackend(dataDir: string): Promise<Backend> {
   try {
     await db.open();
   } catch (cause) {
+    await packs.close();
     throw new AidocError('DATA_DIR', `Cannot open the content store in ${dataDir}.`, {
       details:
         'Another devnet may be using this --data-dir (LevelDB holds a lock), or the folder is not a content store.',
       cause,
     });
   }
-  // Index of stored blocks and their sizes, rebuilt from the folder at start (leftover temp files are removed).
-  const sizes = new Map<string, number>();
-  for (const shard of await readdir(blocksDir, { withFileTypes: true })) {
+  // Blocks of the earlier flatfs layout, if any (leftover temp files are removed).
+  const legacy = new Map<string, number>();
+  for (const shard of await readdir(blocksDir, { withFileTypes: true }).catch(() => [])) {
     if (!shard.isDirectory()) continue;
     const shardDir = join(blocksDir, shard.name);
     for (const file of await readdir(shardDir)) {
       if (file.endsWith('.data'))
-        sizes.set(file.slice(0, -'.data'.length), (await stat(join(shardDir, file))).size);
+        legacy.set(file.slice(0, -'.data'.length), (await stat(join(shardDir, file))).size);
       else if (file.includes('.tmp-')) await rm(join(shardDir, file), { force: true });
     }
   }
-  const pathOf = (key: string) => join(blocksDir, shardOf(key), `${key}.data`);
-  const madeShards = new Set<string>();
-  const makingShards = new Map<string, Promise<unknown>>();
-  let tmpCounter = 0;
+  const legacyPath = (key: string) => join(blocksDir, shardOf(key), `${key}.data`);
   return {
     location: dataDir,
     persistent: true,
     getBlock: async (key) => {
-      if (!sizes.has(key)) return undefined;
+      if (packs.has(key)) return packs.get(key);
+      if (!legacy.has(key)) return undefined;
       try {
-        return new Uint8Array(await readFile(pathOf(key)));
+        return new Uint8Array(await readFile(legacyPath(key)));
       } catch {
         return undefined;
       }
     },
-    hasBlock: async (key) => sizes.has(key),
-    putBlock: async (key, bytes) => {
-      const shard = shardOf(key);
-      if (!madeShards.has(shard)) {
-        // One mkdir per shard folder, shared by concurrent writers of the same shard.
-        let making = makingShards.get(shard);
-        if (!making) {
-          making = mkdir(join(blocksDir, shard), { recursive: true });
-          makingShards.set(shard, making);
-        }
-        await making;
-        madeShards.add(shard);
-      }
-      const target = pathOf(key);
-      const tmp = `${target}.tmp-${process.pid}-${tmpCounter++}`;
-      await writeFile(tmp, bytes);
-      await rename(tmp, target);
-      sizes.set(key, bytes.byteLength);
-    },
+    hasBlock: async (key) => packs.has(key) || legacy.has(key),
+    putBlock: (key, bytes) => packs.put(key, bytes),
     deleteBlocks: async (keys) => {
       for (const key of keys) {
-        sizes.delete(key);
-        await rm(pathOf(key), { force: true });
+        if (!legacy.has(key)) continue;
+        legacy.delete(key);
+        await rm(legacyPath(key), { force: true });
       }
+      await packs.delete(keys);
     },
     async *blockSizes() {
-      for (const entry of [...sizes]) yield entry;
+      for (const entry of [...packs.entries()]) yield entry;
+      for (const entry of [...legacy]) if (!packs.has(entry[0])) yield entry;
     },
     loadPins: async () => {
       const pins = new Map<string, 'recursive' | 'direct'>();
@@ -171,6 +159,7 @@ async function diskBackend(dataDir: string): Promise<Backend> {
       else await db.put(PIN_PREFIX + cid, new TextEncoder().encode(type));
     },
     close: async () => {
+      await packs.close();
       if (db.status === 'open') await db.close();
     },
   };
@@ -218,7 +207,7 @@ function createGcGate() {
 
 /**
  * Creates a Kubo-like block store: blocks keyed by multihash, recursive and direct pins, garbage collection
- * of unpinned blocks. In memory by default; with `dataDir`, on disk in Kubo's layout, surviving `kill -9`.
+ * of unpinned blocks. In memory by default; with `dataDir`, on disk (pack files and LevelDB), surviving `kill -9`.
  *
  * @example
  * ```ts

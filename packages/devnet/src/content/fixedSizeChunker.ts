@@ -1,19 +1,33 @@
 import type { Chunker } from 'ipfs-unixfs-importer/chunker';
 
+/** Free bytes to leave around each chunk inside its buffer, so a leaf block can be built around it in place. */
+export interface ChunkPadding {
+  before: number;
+  after: number;
+}
+
 /**
  * A fixed-size chunker with the same output as ipfs-unixfs-importer's `fixedSize` (and Kubo's `size-N`): chunks
- * of exactly `chunkSize` bytes, then the remainder, and one empty chunk for empty input. Each chunk is a fresh
- * buffer of its own, filled by a single copy from the input (no list of views to concatenate), so a store can
- * keep it as is.
+ * of exactly `chunkSize` bytes, then the remainder, and one empty chunk for empty input. Each chunk is filled
+ * by a single copy from the input into a buffer of its own (no list of views to concatenate). With `padding`,
+ * every full chunk sits in a buffer with exactly `padding.before` free bytes before it and `padding.after` after
+ * it (see `encodeUnixfsLeaf`, which then wraps it without copying); the remainder never has padding.
  *
  * @example
  * ```ts
  * importer(source, blockstore, { chunker: fixedSizeChunker(262_144) });
  * ```
  */
-export function fixedSizeChunker(chunkSize: number): Chunker {
+export function fixedSizeChunker(
+  chunkSize: number,
+  padding: ChunkPadding = { before: 0, after: 0 },
+): Chunker {
+  const { before, after } = padding;
+  // Not zero-filled: every byte of a chunk is written before it is yielded, the padding by the leaf encoder.
+  const allocate = () =>
+    Buffer.allocUnsafeSlow(before + chunkSize + after).subarray(before, before + chunkSize);
   return async function* chunk(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-    let current = new Uint8Array(chunkSize);
+    let current = allocate();
     let filled = 0;
     let emitted = false;
     for await (const input of source) {
@@ -26,11 +40,11 @@ export function fixedSizeChunker(chunkSize: number): Chunker {
         if (filled === chunkSize) {
           yield current;
           emitted = true;
-          current = new Uint8Array(chunkSize);
+          current = allocate();
           filled = 0;
         }
       }
     }
-    if (filled > 0 || !emitted) yield current.slice(0, filled);
+    if (filled > 0 || !emitted) yield Uint8Array.prototype.slice.call(current, 0, filled);
   };
 }

@@ -28,10 +28,35 @@ function writeVarint(target: Uint8Array, at: number, n: number): number {
   return at;
 }
 
+/** Bytes of a leaf block before its data: PBNode.Data tag and length, UnixFS Type, Data tag and length. */
+function leafHeaderLength(n: number): number {
+  const unixfsLength = unixfsLengthOf(n);
+  return 1 + varintLength(unixfsLength) + 2 + (n > 0 ? 1 + varintLength(n) : 0);
+}
+
+/** UnixFS: 0x08 type, [0x12 len data] (omitted when empty), 0x18 filesize. */
+function unixfsLengthOf(n: number): number {
+  return 2 + (n > 0 ? 1 + varintLength(n) + n : 0) + 1 + varintLength(n);
+}
+
+/**
+ * The free bytes a chunk of `chunkSize` needs around it for {@link encodeUnixfsLeaf} to build its leaf in place.
+ *
+ * @example
+ * ```ts
+ * const chunker = fixedSizeChunker(262_144, unixfsLeafPadding(262_144));
+ * ```
+ */
+export function unixfsLeafPadding(chunkSize: number): { before: number; after: number } {
+  return { before: leafHeaderLength(chunkSize), after: 1 + varintLength(chunkSize) };
+}
+
 /**
  * The dag-pb leaf block for one chunk: `PBNode { Data: UnixFS { Type, Data, filesize } }`, byte for byte what
- * `dagPb.encode({ Data: new UnixFS({ type, data }).marshal(), Links: [] })` produces, in one allocation and
- * one copy of the chunk.
+ * `dagPb.encode({ Data: new UnixFS({ type, data }).marshal(), Links: [] })` produces. When `data` sits in a
+ * buffer with exactly {@link unixfsLeafPadding} free bytes around it (as `fixedSizeChunker` leaves them), the
+ * header and trailer are written around it and that whole buffer is the block: no copy. Otherwise the block is
+ * a new buffer and `data` is copied once.
  *
  * @example
  * ```ts
@@ -40,9 +65,11 @@ function writeVarint(target: Uint8Array, at: number, n: number): number {
  */
 export function encodeUnixfsLeaf(data: Uint8Array, type: 'file' | 'raw'): Uint8Array {
   const n = data.byteLength;
-  // UnixFS: 0x08 type, [0x12 len data] (omitted when empty), 0x18 filesize.
-  const unixfsLength = 2 + (n > 0 ? 1 + varintLength(n) + n : 0) + 1 + varintLength(n);
-  const block = new Uint8Array(1 + varintLength(unixfsLength) + unixfsLength);
+  const unixfsLength = unixfsLengthOf(n);
+  const headerLength = leafHeaderLength(n);
+  const blockLength = 1 + varintLength(unixfsLength) + unixfsLength;
+  const inPlace = n > 0 && data.byteOffset === headerLength && data.buffer.byteLength === blockLength;
+  const block = inPlace ? new Uint8Array(data.buffer, 0, blockLength) : new Uint8Array(blockLength);
   let at = 0;
   block[at++] = 0x0a; // PBNode.Data, length-delimited
   at = writeVarint(block, at, unixfsLength);
@@ -51,7 +78,7 @@ export function encodeUnixfsLeaf(data: Uint8Array, type: 'file' | 'raw'): Uint8A
   if (n > 0) {
     block[at++] = 0x12;
     at = writeVarint(block, at, n);
-    block.set(data, at);
+    if (!inPlace) block.set(data, at);
     at += n;
   }
   block[at++] = 0x18;

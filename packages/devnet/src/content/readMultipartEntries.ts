@@ -36,7 +36,13 @@ export async function* readMultipartEntries(req: IncomingMessage): AsyncGenerato
   }
   let parser: busboy.Busboy;
   try {
-    parser = busboy({ headers: req.headers, preservePath: true, defParamCharset: 'utf8' });
+    parser = busboy({
+      headers: req.headers,
+      preservePath: true,
+      defParamCharset: 'utf8',
+      fileHwm: 4 * 1024 * 1024,
+      highWaterMark: 4 * 1024 * 1024,
+    });
   } catch (cause) {
     throw new AidocError('INVALID_PARAMS', 'file argument "path" is required', { cause });
   }

@@ -4,7 +4,7 @@ import { UnixFS } from 'ipfs-unixfs';
 import { fixedSize } from 'ipfs-unixfs-importer/chunker';
 import { describe, expect, it } from 'vitest';
 import { fixedSizeChunker } from '../../src/content/fixedSizeChunker';
-import { encodeUnixfsLeaf } from '../../src/content/kuboBufferImporter';
+import { encodeUnixfsLeaf, unixfsLeafPadding } from '../../src/content/kuboBufferImporter';
 
 async function collect(source: AsyncIterable<Uint8Array>): Promise<Buffer[]> {
   const out: Buffer[] = [];
@@ -55,6 +55,25 @@ describe('fast import parts match ipfs-unixfs / ipfs-unixfs-importer byte for by
       // Every chunk owns its buffer exactly, so a store can keep it without copying.
       for await (const c of fixedSizeChunker(chunk)(pieces(bytes, splits))) {
         expect([c.byteOffset, c.byteLength]).toEqual([0, c.buffer.byteLength]);
+      }
+    }
+  });
+
+  it('a padded chunk becomes its leaf block in place, with the same bytes as the reference encoding', async () => {
+    for (const size of [128, 262_144, 1_048_576]) {
+      const bytes = randomBytes(size * 2 + 5);
+      const chunks: Uint8Array[] = [];
+      for await (const c of fixedSizeChunker(size, unixfsLeafPadding(size))(pieces(bytes, [65_536]))) {
+        chunks.push(c);
+      }
+      expect(chunks.map((c) => c.byteLength)).toEqual([size, size, 5]);
+      for (const [i, chunk] of chunks.entries()) {
+        const data = Buffer.from(chunk);
+        const expected = dagPb.encode({ Data: new UnixFS({ type: 'file', data }).marshal(), Links: [] });
+        const block = encodeUnixfsLeaf(chunk, 'file');
+        expect(Buffer.from(block).equals(Buffer.from(expected)), `${size} chunk ${i}`).toBe(true);
+        // Full chunks are wrapped without a copy; the short remainder is copied.
+        expect(block.buffer === chunk.buffer).toBe(i < 2);
       }
     }
   });
