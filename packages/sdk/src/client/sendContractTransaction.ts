@@ -1,0 +1,61 @@
+import type {
+  Abi,
+  Address,
+  ContractFunctionArgs,
+  ContractFunctionName,
+  Hash,
+  TransactionReceipt,
+} from 'viem';
+import { AidocError } from '../errors/AidocError';
+import type { AidocContext } from './AidocContext';
+import { contractErrorToAidocError } from './contractErrorToAidocError';
+import { requireSigner } from './requireSigner';
+
+/** Result of a mined, successful transaction. */
+export interface SentTransaction<T = unknown> {
+  hash: Hash;
+  receipt: TransactionReceipt;
+  /** The function's return value, from the simulation that preceded sending. */
+  result: T;
+}
+
+/**
+ * Simulates a contract write (so a refusal costs nothing and changes nothing), sends it from the client's
+ * signer, waits for the receipt and throws a typed AidocError if anything fails. Internal.
+ */
+export async function sendContractTransaction<
+  const abi extends Abi,
+  name extends ContractFunctionName<abi, 'nonpayable' | 'payable'>,
+  args extends ContractFunctionArgs<abi, 'nonpayable' | 'payable', name>,
+>(
+  ctx: AidocContext,
+  action: string,
+  request: { address: Address; abi: abi; functionName: name; args: args; value?: bigint },
+): Promise<SentTransaction> {
+  const { account, walletClient } = requireSigner(ctx, action);
+  let simulated: { result: unknown; request: unknown };
+  try {
+    simulated = (await ctx.publicClient.simulateContract({ ...request, account } as never)) as never;
+  } catch (error) {
+    throw contractErrorToAidocError(error, action);
+  }
+  let hash: Hash;
+  try {
+    hash = await walletClient.writeContract(simulated.request as never);
+  } catch (error) {
+    throw contractErrorToAidocError(error, action);
+  }
+  let receipt: TransactionReceipt;
+  try {
+    receipt = await ctx.publicClient.waitForTransactionReceipt({
+      hash,
+      pollingInterval: ctx.pollingIntervalMs,
+    });
+  } catch (error) {
+    throw contractErrorToAidocError(error, action);
+  }
+  if (receipt.status !== 'success') {
+    throw new AidocError('EXECUTION_REVERTED', `${action}: the transaction reverted.`, { data: { hash } });
+  }
+  return { hash, receipt, result: simulated.result };
+}
