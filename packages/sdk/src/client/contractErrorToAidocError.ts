@@ -57,7 +57,7 @@ export function contractErrorToAidocError(error: unknown, action: string): Aidoc
       });
     }
     const text = `${error.shortMessage} ${error.details ?? ''}`;
-    if (/insufficient funds/i.test(text)) {
+    if (/insufficient funds|enough funds/i.test(text)) {
       return new AidocError('INSUFFICIENT_FUNDS', `${action}: the account cannot pay for gas and value.`, {
         cause: error,
       });
