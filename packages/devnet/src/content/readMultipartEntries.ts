@@ -1,13 +1,15 @@
 import type { IncomingMessage } from 'node:http';
-import type { Readable } from 'node:stream';
 import { AidocError } from '@aidoc/sdk/errors';
-import busboy from 'busboy';
 import type { AddEntry } from './addContent';
 
-interface Part {
-  path: string;
-  directory: boolean;
-  stream: Readable;
+const CRLF = Buffer.from('\r\n');
+const HEADERS_END = Buffer.from('\r\n\r\n');
+/** Most bytes of part headers accepted (busboy's default limit too). */
+const MAX_HEADER_BYTES = 80 * 1024;
+
+interface PartHeaders {
+  filename: string | undefined;
+  contentType: string;
 }
 
 function decodeFilename(raw: string): string {
@@ -19,10 +21,59 @@ function decodeFilename(raw: string): string {
   }
 }
 
+/** The parameters of a header value such as `form-data; name="file"; filename="a b.txt"`. */
+function headerParams(value: string): Map<string, string> {
+  const params = new Map<string, string>();
+  const re = /;\s*([^=;\s]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]*))/g;
+  for (let m = re.exec(value); m !== null; m = re.exec(value)) {
+    const name = (m[1] ?? '').toLowerCase();
+    const raw = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : (m[3] ?? '').trim();
+    params.set(name, raw);
+  }
+  return params;
+}
+
+function parsePartHeaders(text: string): PartHeaders {
+  let filename: string | undefined;
+  let contentType = 'text/plain';
+  for (const line of text.split('\r\n')) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    if (name === 'content-disposition') {
+      const params = headerParams(value);
+      const extended = params.get('filename*');
+      if (extended !== undefined) {
+        // RFC 5987: charset'language'percent-encoded
+        const quote = extended.indexOf("'", extended.indexOf("'") + 1);
+        filename = decodeFilename(extended.slice(quote + 1));
+      } else if (params.has('filename')) {
+        filename = decodeFilename(params.get('filename') as string);
+      }
+    } else if (name === 'content-type') {
+      contentType = value.split(';')[0]?.trim().toLowerCase() ?? contentType;
+    }
+  }
+  return { filename, contentType };
+}
+
+function boundaryOf(contentType: string): string | undefined {
+  const value = headerParams(contentType).get('boundary');
+  return value && value.length <= 200 ? value : undefined;
+}
+
+const malformed = (cause?: unknown) =>
+  new AidocError('INVALID_INPUT', 'The multipart upload is malformed or was cut off.', {
+    ...(cause !== undefined ? { cause } : {}),
+  });
+
 /**
  * Reads the parts of a Kubo multipart upload (`file` parts, `application/x-directory` parts for folders) as
- * a stream of {@link AddEntry}, one at a time, without buffering any file: each file's content is the live
- * request stream, so backpressure reaches the client.
+ * a stream of {@link AddEntry}, one at a time, without buffering any file: each file's content is a view of
+ * the live request stream, pulled as the consumer reads, so backpressure reaches the client. Part bodies are
+ * delimited with `Buffer.indexOf` (native search) and handed on without copying; parts without a filename
+ * (form fields) are skipped, as Kubo does.
  *
  * @example
  * ```ts
@@ -31,71 +82,137 @@ function decodeFilename(raw: string): string {
  */
 export async function* readMultipartEntries(req: IncomingMessage): AsyncGenerator<AddEntry> {
   const type = req.headers['content-type'] ?? '';
-  if (!type.toLowerCase().startsWith('multipart/form-data')) {
-    throw new AidocError('INVALID_PARAMS', 'file argument "path" is required');
-  }
-  let parser: busboy.Busboy;
-  try {
-    parser = busboy({
-      headers: req.headers,
-      preservePath: true,
-      defParamCharset: 'utf8',
-      fileHwm: 4 * 1024 * 1024,
-      highWaterMark: 4 * 1024 * 1024,
-    });
-  } catch (cause) {
-    throw new AidocError('INVALID_PARAMS', 'file argument "path" is required', { cause });
-  }
-  const parts: Part[] = [];
-  let finished = false;
-  let failure: unknown;
-  let wake: (() => void) | undefined;
-  const notify = () => {
-    wake?.();
-    wake = undefined;
+  const boundary = type.toLowerCase().startsWith('multipart/form-data') ? boundaryOf(type) : undefined;
+  if (boundary === undefined) throw new AidocError('INVALID_PARAMS', 'file argument "path" is required');
+  // Every delimiter, the first one included, is matched as CRLF "--" boundary: the stream gets a virtual CRLF.
+  const delimiter = Buffer.from(`\r\n--${boundary}`);
+  const keep = delimiter.length - 1;
+
+  let aborted = false;
+  req.once('aborted', () => {
+    aborted = true;
+  });
+  const source = req[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  /** Unparsed bytes: a view of the current request chunk, or a small joined buffer. */
+  let pending: Buffer = Buffer.from(CRLF);
+  let ended = false;
+
+  /** The next request chunk, or undefined at the end of the request. */
+  const nextChunk = async (): Promise<Buffer | undefined> => {
+    if (ended) return undefined;
+    let next: IteratorResult<Buffer>;
+    try {
+      next = await source.next();
+    } catch (cause) {
+      throw aborted
+        ? new AidocError('NETWORK', 'The client aborted the upload.', { cause })
+        : malformed(cause);
+    }
+    if (next.done) {
+      ended = true;
+      if (aborted) throw new AidocError('NETWORK', 'The client aborted the upload.');
+      return undefined;
+    }
+    return next.value;
   };
-  parser.on('file', (_field, stream, info) => {
-    parts.push({
-      path: decodeFilename(info.filename ?? ''),
-      directory: info.mimeType === 'application/x-directory',
-      stream,
-    });
-    notify();
-  });
-  parser.on('field', () => {});
-  parser.on('close', () => {
-    finished = true;
-    notify();
-  });
-  parser.on('error', (error) => {
-    failure = new AidocError('INVALID_INPUT', 'The multipart upload is malformed or was cut off.', {
-      cause: error,
-    });
-    notify();
-  });
-  req.on('aborted', () => {
-    failure = new AidocError('NETWORK', 'The client aborted the upload.');
-    notify();
-  });
-  req.pipe(parser);
+
+  /** Appends the next chunk to `pending` (a copy: used for the small header parts only). */
+  const pullMore = async (): Promise<void> => {
+    const chunk = await nextChunk();
+    if (chunk === undefined) throw malformed();
+    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+  };
+
+  /**
+   * The body of the current part, up to the next delimiter, as views of the request chunks (never copied):
+   * only the last `keep` bytes of a chunk wait for the next one, and the seam between them is searched on its
+   * own, so a delimiter split across two chunks is still found.
+   */
+  async function* body(): AsyncGenerator<Uint8Array> {
+    for (;;) {
+      const at = pending.indexOf(delimiter);
+      if (at !== -1) {
+        if (at > 0) yield pending.subarray(0, at);
+        pending = pending.subarray(at + delimiter.length);
+        return;
+      }
+      let tail = pending;
+      if (pending.length > keep) {
+        yield pending.subarray(0, pending.length - keep);
+        tail = pending.subarray(pending.length - keep);
+      }
+      const chunk = await nextChunk();
+      if (chunk === undefined) throw malformed();
+      if (chunk.length < keep) {
+        pending = Buffer.concat([tail, chunk]); // a tiny chunk: join and search again
+        continue;
+      }
+      // A delimiter that starts in the tail ends within the first `keep` bytes of the chunk.
+      const seam = Buffer.concat([tail, chunk.subarray(0, keep)]);
+      const inSeam = seam.indexOf(delimiter);
+      if (inSeam !== -1 && inSeam < tail.length) {
+        if (inSeam > 0) yield tail.subarray(0, inSeam);
+        pending = chunk.subarray(inSeam + delimiter.length - tail.length);
+        return;
+      }
+      if (tail.length > 0) yield tail;
+      pending = chunk;
+    }
+  }
+
+  /** Reads until `marker` is in `pending`; returns the bytes before it and consumes it. */
+  const readUntil = async (marker: Buffer, limit: number): Promise<Buffer> => {
+    for (;;) {
+      const at = pending.indexOf(marker);
+      if (at !== -1) {
+        const head = pending.subarray(0, at);
+        pending = pending.subarray(at + marker.length);
+        return head;
+      }
+      if (pending.length > limit) throw malformed();
+      await pullMore();
+    }
+  };
+
+  // Preamble: everything before the first delimiter is ignored.
+  for await (const _ of body()) {
+    // discarded
+  }
   let sawPart = false;
-  while (true) {
-    const part = parts.shift();
-    if (part) {
-      sawPart = true;
-      if (part.directory) {
-        part.stream.resume();
-        yield { path: part.path };
-      } else {
-        yield { path: part.path, content: part.stream };
+  for (;;) {
+    // After a delimiter: "--" ends the upload; otherwise (optional padding) CRLF, then the part's headers.
+    while (pending.length < 2) await pullMore();
+    if (pending[0] === 0x2d && pending[1] === 0x2d) break;
+    await readUntil(CRLF, 1024);
+    while (pending.length < 2) await pullMore();
+    let headerText = '';
+    if (pending[0] === 0x0d && pending[1] === 0x0a)
+      pending = pending.subarray(2); // no header lines
+    else headerText = (await readUntil(HEADERS_END, MAX_HEADER_BYTES)).toString('utf8');
+    const headers = parsePartHeaders(headerText);
+    const content = body();
+    if (headers.filename === undefined) {
+      for await (const _ of content) {
+        // a form field: skipped
       }
       continue;
     }
-    if (failure) throw failure;
-    if (finished) break;
-    await new Promise<void>((resolve) => {
-      wake = resolve;
-    });
+    sawPart = true;
+    if (headers.contentType === 'application/x-directory') {
+      for await (const _ of content) {
+        // a directory part has no content
+      }
+      yield { path: headers.filename };
+      continue;
+    }
+    let done = false;
+    const tracked = (async function* () {
+      yield* content;
+      done = true;
+    })();
+    yield { path: headers.filename, content: tracked };
+    // The consumer normally reads the whole body; whatever it left is skipped to reach the next part.
+    if (!done) for await (const _ of content) void _;
   }
   if (!sawPart) throw new AidocError('INVALID_PARAMS', 'file argument "path" is required');
 }
