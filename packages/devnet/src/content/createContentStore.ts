@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AidocError } from '@aidoc/sdk/errors';
@@ -165,42 +164,51 @@ async function diskBackend(dataDir: string): Promise<Backend> {
   };
 }
 
-/** A readers/writer gate: adds and pins share it, `gc` takes it alone. */
+/**
+ * A readers/writer gate: adds and pins share it, `gc` takes it alone. Readers are preferred: a shared holder
+ * waits only while `gc` runs (never while it merely waits), so an add that pins inside its own shared hold
+ * cannot deadlock against a waiting `gc`. (No AsyncLocalStorage: its promise hooks would tax every await.)
+ */
 function createGcGate() {
-  const holding = new AsyncLocalStorage<true>();
   let shared = 0;
-  let exclusive: Promise<void> | undefined;
+  let running: Promise<void> | undefined;
+  let queued: Promise<void> = Promise.resolve();
   let drained: (() => void) | undefined;
   return {
     async shared<T>(fn: () => Promise<T>): Promise<T> {
-      if (holding.getStore()) return fn(); // re-entrant: the caller already holds the gate
-      while (exclusive) await exclusive;
+      while (running) await running;
       shared++;
       try {
-        return await holding.run(true, fn);
+        return await fn();
       } finally {
         shared--;
         if (shared === 0) drained?.();
       }
     },
-    async exclusive<T>(fn: () => Promise<T>): Promise<T> {
-      while (exclusive) await exclusive;
-      let release!: () => void;
-      exclusive = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      try {
+    exclusive<T>(fn: () => Promise<T>): Promise<T> {
+      const turn = queued.then(async () => {
         while (shared > 0) {
           await new Promise<void>((resolve) => {
             drained = resolve;
           });
         }
         drained = undefined;
-        return await fn();
-      } finally {
-        exclusive = undefined;
-        release();
-      }
+        let release!: () => void;
+        running = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        try {
+          return await fn();
+        } finally {
+          running = undefined;
+          release();
+        }
+      });
+      queued = turn.then(
+        () => undefined,
+        () => undefined,
+      );
+      return turn;
     },
   };
 }
