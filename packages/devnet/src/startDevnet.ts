@@ -99,7 +99,9 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
   if (resumed) log({ level: 'info', msg: 'resumed from data directory', dataDir: options.dataDir, head: Number(chain.head.number) });
   const contracts = deployedAddresses(steps);
 
-  const producer = new SingleValidatorProducer(validatorKey, validator);
+  const producer = new SingleValidatorProducer(validatorKey, validator, (error) =>
+    log({ level: 'error', msg: 'block production failed', error: String((error as Error)?.stack ?? error) }),
+  );
   const filters = new FilterManager(chain);
   const waiters = new Map<string, () => void>();
   chain.on('block', (b) => {

@@ -1,6 +1,7 @@
 import type { OutputStream } from '../cliContext';
 import type { DevnetSession } from '../commands/devnet/up';
 import type { LogRelay } from '../output/createLogRelay';
+import { createCoalescingWriter } from '../output/createCoalescingWriter';
 import { jsonLine } from '../output/jsonLine';
 import type { DevnetPresenter } from './DevnetPresenter';
 import { blockRecord, devnetReadyRecord, logRecord } from './devnetRecords';
@@ -20,14 +21,16 @@ export function presentDevnetJson(
   stdout: OutputStream,
 ): DevnetPresenter {
   stdout.write(jsonLine(devnetReadyRecord(session.info)));
-  const stopLogs = logs.subscribe((event) => stdout.write(jsonLine(logRecord(event))));
-  const stopBlocks = session.devnet.onBlock((block) => stdout.write(jsonLine(blockRecord(block))));
+  const out = createCoalescingWriter(stdout);
+  const stopLogs = logs.subscribe((event) => out.write(jsonLine(logRecord(event))));
+  const stopBlocks = session.devnet.onBlock((block) => out.write(jsonLine(blockRecord(block))));
   return {
     stopping() {
       stopBlocks();
     },
     async stopped(signal) {
       stopLogs();
+      out.flush();
       stdout.write(jsonLine({ event: 'stopped', signal }));
     },
   };

@@ -1,6 +1,6 @@
 import { RLP } from '@ethereumjs/rlp';
 import { bigIntToUnpaddedBytes } from '@ethereumjs/util';
-import { keccak_256 } from '@noble/hashes/sha3.js';
+import { keccak256 as keccak_256 } from './keccak256';
 import { type ExtraDataEncoding, type QbftExtraData, encodeQbftExtraData } from './qbftExtraData';
 
 /** A Prague-era block header whose extraData is QBFT-encoded. */

@@ -1,7 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { type Block, genTransactionsTrieRoot } from '@ethereumjs/block';
+import type { Block } from '@ethereumjs/block';
 import type { Common } from '@ethereumjs/common';
-import { MerklePatriciaTrie } from '@ethereumjs/mpt';
 import { RLP } from '@ethereumjs/rlp';
 import { Capability, type TypedTransaction, createTxFromRLP } from '@ethereumjs/tx';
 import {
@@ -16,7 +15,7 @@ import {
 } from '@ethereumjs/util';
 import { type RunTxResult, type VM, createVM, encodeReceipt, runTx } from '@ethereumjs/vm';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { keccak_256 } from '@noble/hashes/sha3.js';
+import { keccak256 as keccak_256 } from './keccak256';
 import { AidocError } from '@aidoc/sdk/errors';
 import { type BlockHeader, QBFT_MIX_HASH, blockHash, encodeHeader } from './BlockHeader';
 import { ChainDatabase } from './ChainDatabase';
@@ -25,6 +24,7 @@ import { chainCommon } from './chainCommon';
 import { FlatState, type TouchedKeys, copyAccount } from './FlatState';
 import { INITIAL_BASE_FEE, nextBaseFee } from './feeMarket';
 import { Mempool, type PooledTx, effectiveTip } from './Mempool';
+import { type TrieNode, toNibbles, trieInsert, trieRoot } from './MerkleTrie';
 import type { QbftExtraData } from './qbftExtraData';
 import { StateOverlay } from './StateOverlay';
 import type { StateChanges, StateReader } from './StateReader';
@@ -558,10 +558,8 @@ export class Chain extends EventEmitter<ChainEvents> {
       uncleHash: KECCAK256_RLP_ARRAY,
       coinbase: opts.coinbase,
       stateRoot,
-      transactionsRoot: transactions.length
-        ? await genTransactionsTrieRoot(transactions.map((t) => t.tx))
-        : KECCAK256_RLP,
-      receiptsRoot: await this.receiptsRoot(transactions, results, receipts),
+      transactionsRoot: Chain.transactionsRoot(transactions),
+      receiptsRoot: this.receiptsRoot(transactions, results, receipts),
       logsBloom: bloom,
       difficulty: 1n,
       number,
@@ -583,18 +581,23 @@ export class Chain extends EventEmitter<ChainEvents> {
     return candidate;
   }
 
-  private async receiptsRoot(txs: StoredTx[], results: RunTxResult[], receipts: StoredReceipt[]) {
-    if (txs.length === 0) return KECCAK256_RLP;
-    const trie = new MerklePatriciaTrie();
+  private receiptsRoot(txs: StoredTx[], results: RunTxResult[], receipts: StoredReceipt[]): Uint8Array {
+    let trie: TrieNode | null = null;
     for (let i = 0; i < txs.length; i++) {
       const r = results[i]!;
       const encoded = encodeReceipt(
         { ...r.receipt, cumulativeBlockGasUsed: receipts[i]!.cumulativeGasUsed },
         txs[i]!.tx.type,
       );
-      await trie.put(RLP.encode(i), encoded);
+      trie = trieInsert(trie, toNibbles(RLP.encode(i)), encoded);
     }
-    return trie.root();
+    return trieRoot(trie);
+  }
+
+  private static transactionsRoot(txs: StoredTx[]): Uint8Array {
+    let trie: TrieNode | null = null;
+    for (let i = 0; i < txs.length; i++) trie = trieInsert(trie, toNibbles(RLP.encode(i)), txs[i]!.tx.serialize());
+    return trieRoot(trie);
   }
 
   private toReceipt(

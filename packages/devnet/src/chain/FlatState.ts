@@ -1,6 +1,7 @@
-import { MerklePatriciaTrie } from '@ethereumjs/mpt';
 import { RLP } from '@ethereumjs/rlp';
-import { Account, KECCAK256_RLP, MapDB, hexToBytes } from '@ethereumjs/util';
+import { Account, KECCAK256_RLP, hexToBytes } from '@ethereumjs/util';
+import { keccak256 as keccak_256 } from './keccak256';
+import { type TrieNode, toNibbles, trieDelete, trieInsert, trieRoot } from './MerkleTrie';
 import type { StateChanges, StateReader } from './StateReader';
 
 const EMPTY = new Uint8Array(0);
@@ -11,6 +12,9 @@ interface BlockUndo {
   accounts: Map<string, Account | undefined>;
   storage: Map<string, Map<string, Uint8Array>>;
   stateRootBefore: Uint8Array;
+  accountTrieBefore: TrieNode | null;
+  /** Storage trie roots before the change, for accounts whose storage trie changed. */
+  storageTriesBefore: Map<string, TrieNode | null>;
 }
 
 /** The keys a state transition changed: what a durable store must rewrite. */
@@ -48,13 +52,20 @@ export class FlatState implements StateReader {
   private head = -1n;
   /** Oldest block whose pre-state can still be reconstructed. */
   private oldestUndoable = 0n;
-  private readonly trieDb: MerklePatriciaTrie;
-  /** Node store shared by the account trie and every storage trie. */
-  private readonly nodes = new MapDB<string, Uint8Array>();
+  private accountTrie: TrieNode | null = null;
+  private readonly storageTries = new Map<string, TrieNode | null>();
   private root: Uint8Array = KECCAK256_RLP;
+  private readonly keyNibbles = new Map<string, Uint8Array>();
 
-  constructor() {
-    this.trieDb = new MerklePatriciaTrie({ db: this.nodes, useKeyHashing: true });
+  /** Trie key (nibbles of keccak) for an address or slot, memoised: the same keys recur every block. */
+  private nibblesOf(hexKey: string, bytes: () => Uint8Array): Uint8Array {
+    let n = this.keyNibbles.get(hexKey);
+    if (!n) {
+      n = toNibbles(keccak_256(bytes()));
+      if (this.keyNibbles.size > 1_000_000) this.keyNibbles.clear();
+      this.keyNibbles.set(hexKey, n);
+    }
+    return n;
   }
 
   account(address: string): Account | undefined {
@@ -115,9 +126,7 @@ export class FlatState implements StateReader {
     if (blockNumber !== this.head + 1n) {
       throw new Error(`block ${blockNumber} does not follow state head ${this.head}`);
     }
-    const undo: BlockUndo = { block: blockNumber, accounts: new Map(), storage: new Map(), stateRootBefore: this.root };
-    const touched = await this.applyChanges(changes, undo);
-    this.undo.push(undo);
+    const touched = await this.applyChanges(changes, this.newUndo(blockNumber));
     this.head = blockNumber;
     return touched;
   }
@@ -127,10 +136,20 @@ export class FlatState implements StateReader {
    * head block's undo record, so reverting below the head undoes the patch too.
    */
   async patchHead(changes: StateChanges): Promise<TouchedKeys> {
-    const undo: BlockUndo = { block: this.head, accounts: new Map(), storage: new Map(), stateRootBefore: this.root };
-    const touched = await this.applyChanges(changes, undo);
+    return this.applyChanges(changes, this.newUndo(this.head));
+  }
+
+  private newUndo(block: bigint): BlockUndo {
+    const undo: BlockUndo = {
+      block,
+      accounts: new Map(),
+      storage: new Map(),
+      stateRootBefore: this.root,
+      accountTrieBefore: this.accountTrie,
+      storageTriesBefore: new Map(),
+    };
     this.undo.push(undo);
-    return touched;
+    return undo;
   }
 
   private async applyChanges(changes: StateChanges, undo: BlockUndo): Promise<TouchedKeys> {
@@ -177,39 +196,35 @@ export class FlatState implements StateReader {
     for (const addr of touched) {
       const next = changes.accounts.has(addr) ? changes.accounts.get(addr) : this.accounts.get(addr);
       if (!undo.accounts.has(addr)) undo.accounts.set(addr, this.accounts.get(addr));
-      const addrBytes = hexToBytes(addr as `0x${string}`);
+      const addrKey = this.nibblesOf(addr, () => hexToBytes(addr as `0x${string}`));
+      const slots = dirtySlots.get(addr);
+      const cleared = changes.clearedStorage.has(addr);
+      if (next === undefined || cleared || slots !== undefined) {
+        if (!undo.storageTriesBefore.has(addr)) undo.storageTriesBefore.set(addr, this.storageTries.get(addr) ?? null);
+      }
       if (next === undefined) {
         this.accounts.delete(addr);
         this.storageMap.delete(addr);
-        await this.trieDb.del(addrBytes);
+        this.storageTries.delete(addr);
+        this.accountTrie = trieDelete(this.accountTrie, addrKey);
         continue;
       }
       const stored = copyAccount(next);
-      const prevRoot = changes.clearedStorage.has(addr)
-        ? KECCAK256_RLP
-        : (this.accounts.get(addr)?.storageRoot ?? KECCAK256_RLP);
-      const slots = dirtySlots.get(addr);
-      if (slots !== undefined || changes.clearedStorage.has(addr)) {
-        stored.storageRoot = await this.storageRootAfter(prevRoot, slots);
-      } else {
-        stored.storageRoot = prevRoot;
+      let storageTrie = cleared ? null : (this.storageTries.get(addr) ?? null);
+      if (slots !== undefined) {
+        for (const [slot, value] of slots) {
+          const k = this.nibblesOf(slot, () => hexToBytes(`0x${slot}`));
+          storageTrie = value.length === 0 ? trieDelete(storageTrie, k) : trieInsert(storageTrie, k, RLP.encode(value));
+        }
       }
+      if (storageTrie === null) this.storageTries.delete(addr);
+      else this.storageTries.set(addr, storageTrie);
+      stored.storageRoot = trieRoot(storageTrie);
       this.accounts.set(addr, stored);
-      await this.trieDb.put(addrBytes, stored.serialize());
+      this.accountTrie = trieInsert(this.accountTrie, addrKey, stored.serialize());
     }
-    this.root = this.trieDb.root();
+    this.root = trieRoot(this.accountTrie);
     return touchedKeys;
-  }
-
-  private async storageRootAfter(prevRoot: Uint8Array, slots: Map<string, Uint8Array> | undefined) {
-    if (slots === undefined || slots.size === 0) return prevRoot;
-    const trie = new MerklePatriciaTrie({ db: this.nodes, useKeyHashing: true, root: prevRoot });
-    for (const [slot, value] of slots) {
-      const key = hexToBytes(`0x${slot}`);
-      if (value.length === 0) await trie.del(key);
-      else await trie.put(key, RLP.encode(value));
-    }
-    return trie.root();
   }
 
   /** Undo every block above `blockNumber` (for `evm_revert` and abandoned candidates). */
@@ -235,7 +250,11 @@ export class FlatState implements StateReader {
       if (m.size === 0) this.storageMap.delete(addr);
     }
     this.root = u.stateRootBefore;
-    this.trieDb.root(u.stateRootBefore);
+    this.accountTrie = u.accountTrieBefore;
+    for (const [addr, t] of u.storageTriesBefore) {
+      if (t === null) this.storageTries.delete(addr);
+      else this.storageTries.set(addr, t);
+    }
     this.head = this.undo[this.undo.length - 1]?.block ?? -1n;
   }
 
@@ -259,15 +278,24 @@ export class FlatState implements StateReader {
       if (!m) this.storageMap.set(addr, (m = new Map()));
       m.set(slot, value);
     }
-    this.root = KECCAK256_RLP;
-    this.trieDb.root(KECCAK256_RLP);
+    this.accountTrie = null;
+    this.storageTries.clear();
     for (const [addr, a] of accounts) {
       const stored = copyAccount(a);
-      stored.storageRoot = await this.storageRootAfter(KECCAK256_RLP, this.storageMap.get(addr));
+      let storageTrie: TrieNode | null = null;
+      for (const [slot, value] of this.storageMap.get(addr) ?? []) {
+        storageTrie = trieInsert(storageTrie, this.nibblesOf(slot, () => hexToBytes(`0x${slot}`)), RLP.encode(value));
+      }
+      if (storageTrie) this.storageTries.set(addr, storageTrie);
+      stored.storageRoot = trieRoot(storageTrie);
       this.accounts.set(addr, stored);
-      await this.trieDb.put(hexToBytes(addr as `0x${string}`), stored.serialize());
+      this.accountTrie = trieInsert(
+        this.accountTrie,
+        this.nibblesOf(addr, () => hexToBytes(addr as `0x${string}`)),
+        stored.serialize(),
+      );
     }
-    this.root = this.trieDb.root();
+    this.root = trieRoot(this.accountTrie);
     this.head = head;
     this.oldestUndoable = head + 1n;
     return this.root;

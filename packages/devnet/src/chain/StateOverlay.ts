@@ -1,5 +1,5 @@
 import type { AccountFields, StateManagerInterface, StorageDump } from '@ethereumjs/common';
-import { keccak_256 } from '@noble/hashes/sha3.js';
+import { keccak256 as keccak_256 } from './keccak256';
 import {
   Account,
   type Address,

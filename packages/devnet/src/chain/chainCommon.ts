@@ -3,7 +3,7 @@ import { type Common, Hardfork, Mainnet, createCustomCommon } from '@ethereumjs/
 import { paramsEVM } from '@ethereumjs/evm';
 import { paramsTx } from '@ethereumjs/tx';
 import { paramsVM } from '@ethereumjs/vm';
-import { keccak_256 } from '@noble/hashes/sha3.js';
+import { keccak256 as keccak_256 } from './keccak256';
 import { ecrecover } from './nativeSecp256k1';
 
 /** The hardfork the devnet runs (and our contracts are compiled for). */

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { keccak_256 } from '@noble/hashes/sha3.js';
+import { keccak256 as keccak_256 } from './keccak256';
 
 interface Secp256k1Native {
   ecdsaRecover(sig: Uint8Array, recid: number, msg32: Uint8Array, compressed?: boolean): Uint8Array;

@@ -23,6 +23,8 @@ export class SingleValidatorProducer implements BlockProducer {
   constructor(
     private readonly key: Uint8Array,
     private readonly address: Uint8Array,
+    /** Told about block production failures (which must not stop the producer). */
+    private readonly onError: (error: unknown) => void = () => {},
   ) {}
 
   validators(): Uint8Array[] {
@@ -56,7 +58,7 @@ export class SingleValidatorProducer implements BlockProducer {
     this.timer = undefined;
     if (this.stopped || !this.automine || this.blockTime <= 0) return;
     this.timer = setInterval(() => {
-      void this.produce({ allowEmpty: true }).catch(() => {});
+      void this.produce({ allowEmpty: true }).catch(this.onError);
     }, this.blockTime * 1000);
     this.timer.unref?.();
   }
@@ -76,7 +78,7 @@ export class SingleValidatorProducer implements BlockProducer {
     if (!chain) return;
     while (!this.stopped && chain.hasExecutable()) {
       const before = chain.head.number;
-      await this.produce({}).catch(() => undefined);
+      await this.produce({}).catch(this.onError);
       if (chain.head.number === before) break;
     }
   }
