@@ -20,11 +20,34 @@ interface Step {
 const node = fc.integer({ min: 0, max: 3 });
 const fault: fc.Arbitrary<Fault> = fc.oneof(
   { weight: 3, arbitrary: fc.constant<Fault>({ kind: 'none' }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constantFrom('crash', 'recover', 'partition', 'heal'), node }) as fc.Arbitrary<Fault> },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('delay'), node, ms: fc.integer({ min: 0, max: 40 }) }) as fc.Arbitrary<Fault> },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('drop'), p: fc.double({ min: 0, max: 0.4, noNaN: true }) }) as fc.Arbitrary<Fault> },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constantFrom('crash', 'recover', 'partition', 'heal'),
+      node,
+    }) as fc.Arbitrary<Fault>,
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('delay'),
+      node,
+      ms: fc.integer({ min: 0, max: 40 }),
+    }) as fc.Arbitrary<Fault>,
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('drop'),
+      p: fc.double({ min: 0, max: 0.4, noNaN: true }),
+    }) as fc.Arbitrary<Fault>,
+  },
 );
-const step: fc.Arbitrary<Step> = fc.record({ fault, tx: fc.boolean(), waitMs: fc.integer({ min: 0, max: 50 }) });
+const step: fc.Arbitrary<Step> = fc.record({
+  fault,
+  tx: fc.boolean(),
+  waitMs: fc.integer({ min: 0, max: 50 }),
+});
 
 describe('QBFT under random faults (property)', () => {
   it('never commits two blocks at one height, seals every block with a quorum, and recovers liveness', async () => {
@@ -40,7 +63,11 @@ describe('QBFT under random faults (property)', () => {
             state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
             return state / 2 ** 32;
           };
-          const h = await startQbftHarness(4, { roundTimeoutMs: 20, maxRoundTimeoutMs: 160, bus: { random } });
+          const h = await startQbftHarness(4, {
+            roundTimeoutMs: 20,
+            maxRoundTimeoutMs: 160,
+            bus: { random },
+          });
           try {
             // One Byzantine validator throughout; any number of benign faults (crash, cut, delay, loss).
             h.engine.fault(equivocator, { kind: 'equivocate' });
@@ -72,7 +99,8 @@ describe('QBFT under random faults (property)', () => {
             // Every committed block carries a quorum of valid, distinct validator seals (SDK verifier).
             await verifyChainSeals(h.chain);
             observed.blocks += Number(h.chain.head.number);
-            for (const b of h.chain.blocks.range(1n, h.chain.head.number)) if (b.header.extra.round > 0) observed.roundChanges++;
+            for (const b of h.chain.blocks.range(1n, h.chain.head.number))
+              if (b.header.extra.round > 0) observed.roundChanges++;
             observed.dropped += h.engine.bus.stats.dropped;
           } finally {
             await h.stop();
@@ -85,6 +113,5 @@ describe('QBFT under random faults (property)', () => {
     expect(observed.blocks).toBeGreaterThan(60);
     expect(observed.roundChanges).toBeGreaterThan(0);
     expect(observed.dropped).toBeGreaterThan(0);
-    console.log('property runs observed', observed);
   }, 240_000);
 });
