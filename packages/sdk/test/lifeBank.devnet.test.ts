@@ -4,10 +4,16 @@ import { CID } from 'multiformats/cid';
 import { getAddress, type Hex, parseUnits } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AidocClient, createAidoc } from '../src/client/createAidoc';
-import { decryptEnvelope, encryptionKeyPairFromSecret, sha256Hex } from '../src/crypto';
+import {
+  canonicalJsonBytes,
+  decryptEnvelope,
+  encryptionKeyPairFromSecret,
+  parseEnvelopeHeader,
+  sha256Hex,
+} from '../src/crypto';
 import { AidocError } from '../src/errors';
 import { fetchKeyBundle } from '../src/grants/keyBundle';
-import { grantWrapAad, unwrapKeyMaterial } from '../src/records/recordKeys';
+import { grantWrapAad, ownerKeyMaterial, unwrapKeyMaterial } from '../src/records/recordKeys';
 import { walletAccountFromPrivateKey } from '../src/wallet';
 import { bloodPressure, dischargeLetter, glucose, heartRate, labReport, vitalsBundle } from './fhirFixtures';
 
@@ -506,5 +512,69 @@ describe('audit', () => {
     );
     const blocks = history.map((e) => e.blockNumber);
     expect([...blocks].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))).toEqual(blocks);
+  });
+});
+
+describe('confidentiality of the whole run', () => {
+  it('no plaintext and no data key ever reached a transaction or a stored IPFS block', async () => {
+    const ownerKeys = walletAccountFromPrivateKey(devnet.accounts[1]?.privateKey as Hex).encryptionKey();
+    // every envelope ever registered (including versions replaced by rotation), with its key and plaintext
+    const base = { address: patient.contracts.LifeBank, abi: lifeBankAbi, fromBlock: 0n } as const;
+    const registered = await patient.publicClient.getContractEvents({
+      ...base,
+      eventName: 'RecordRegistered',
+    });
+    const updated = await patient.publicClient.getContractEvents({ ...base, eventName: 'RecordUpdated' });
+    const cids = [...registered, ...updated]
+      .filter((e) => e.args.cid && !('category' in e.args && e.args.category === 'tamper-test'))
+      .map((e) => e.args.cid as string);
+    const needles: { what: string; bytes: Buffer }[] = [];
+    let checked = 0;
+    for (const cid of cids) {
+      const envelope = await patient.content.catBytes(cid);
+      const parsed = parseEnvelopeHeader(envelope);
+      const material = ownerKeyMaterial(ownerKeys, parsed);
+      const plaintext = Buffer.from(decryptEnvelope(envelope, material.dataKey));
+      const key = Buffer.from(material.dataKey);
+      needles.push({ what: `data key of ${cid}`, bytes: key });
+      needles.push({ what: `hex data key of ${cid}`, bytes: Buffer.from(key.toString('hex')) });
+      needles.push({ what: `base64 data key of ${cid}`, bytes: Buffer.from(key.toString('base64')) });
+      for (
+        let at = 0;
+        at + 48 <= plaintext.length && at < 200_000;
+        at += Math.max(48, Math.floor(plaintext.length / 4))
+      ) {
+        needles.push({ what: `plaintext of ${cid} at ${at}`, bytes: plaintext.subarray(at, at + 48) });
+      }
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(10);
+    for (const resource of [glucose, labReport, dischargeLetter, vitalsBundle]) {
+      needles.push({
+        what: `${resource.resourceType} JSON`,
+        bytes: Buffer.from(canonicalJsonBytes(resource)),
+      });
+    }
+    needles.push({ what: 'letter text', bytes: Buffer.from('Discharged in good condition') });
+    needles.push({
+      what: 'letter base64',
+      bytes: Buffer.from(Buffer.from('Discharged in good condition. Follow').toString('base64').slice(0, 40)),
+    });
+
+    const haystacks: { where: string; bytes: Buffer }[] = [];
+    const latest = await patient.publicClient.getBlockNumber();
+    for (let n = 0n; n <= latest; n++) {
+      const block = await patient.publicClient.getBlock({ blockNumber: n, includeTransactions: true });
+      for (const tx of block.transactions)
+        haystacks.push({ where: `tx ${tx.hash}`, bytes: Buffer.from(tx.input.slice(2), 'hex') });
+    }
+    for await (const cid of devnet.content.blocks()) {
+      haystacks.push({ where: `block ${cid}`, bytes: Buffer.from(await devnet.content.get(cid)) });
+    }
+    expect(haystacks.length).toBeGreaterThan(50);
+    const leaks: string[] = [];
+    for (const h of haystacks)
+      for (const n of needles) if (h.bytes.includes(n.bytes)) leaks.push(`${n.what} in ${h.where}`);
+    expect(leaks).toEqual([]);
   });
 });

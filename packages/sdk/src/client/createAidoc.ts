@@ -11,7 +11,7 @@ import {
   webSocket,
 } from 'viem';
 import { z } from 'zod';
-import { createAccessApi, type AccessApi } from '../access/createAccessApi';
+import { type AccessApi, createAccessApi } from '../access/createAccessApi';
 import { type AuditApi, createAuditApi } from '../audit/createAuditApi';
 import { type ContentClient, createContentClient } from '../content/createContentClient';
 import { deriveEncryptionKey } from '../crypto/deriveEncryptionKey';
@@ -158,13 +158,21 @@ export async function createAidoc(options: CreateAidocOptions): Promise<AidocCli
   const { account, privateKey } = toSigner(options.signer);
   let encryptionKey: EncryptionKeyPair | undefined;
   if (options.encryptionKey !== undefined) {
-    encryptionKey =
-      typeof options.encryptionKey === 'string'
-        ? encryptionKeyPairFromSecret(
-            walletAccountFromPrivateKey(options.encryptionKey) &&
-              Buffer.from(options.encryptionKey.replace(/^0x/, ''), 'hex'),
-          )
-        : options.encryptionKey;
+    if (typeof options.encryptionKey === 'string') {
+      if (!/^(0x)?[0-9a-fA-F]{64}$/.test(options.encryptionKey)) {
+        throw new AidocError('INVALID_INPUT', 'encryptionKey must be a 32-byte hex secret key.');
+      }
+      encryptionKey = encryptionKeyPairFromSecret(
+        Buffer.from(options.encryptionKey.replace(/^0x/, ''), 'hex'),
+      );
+    } else if (typeof (options.encryptionKey as EncryptionKeyPair).publicKey === 'string') {
+      encryptionKey = options.encryptionKey as EncryptionKeyPair;
+    } else {
+      throw new AidocError(
+        'INVALID_INPUT',
+        'encryptionKey must be a hex secret key or an EncryptionKeyPair.',
+      );
+    }
   } else if (privateKey) {
     encryptionKey = deriveEncryptionKey(privateKey as `0x${string}`);
   }

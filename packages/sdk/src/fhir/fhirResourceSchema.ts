@@ -120,7 +120,9 @@ export const observationSchema = z
     if (!hasCategory(obs.category, 'vital-signs')) return;
     const issues: Issue[] = [];
     checkVital(obs.code, obs.valueQuantity, [], issues);
-    obs.component?.forEach((c, i) => checkVital(c.code, c.valueQuantity, ['component', i], issues));
+    obs.component?.forEach((c, i) => {
+      checkVital(c.code, c.valueQuantity, ['component', i], issues);
+    });
     if (!obs.effectiveDateTime && !(obs as { effectivePeriod?: unknown }).effectivePeriod) {
       issues.push({ path: ['effectiveDateTime'], message: 'vital signs need an effective time' });
     }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { lifeBankAbi } from '@aidoc/contracts';
 import {
   type Address,
@@ -8,7 +9,6 @@ import {
   isAddressEqual,
   parseEventLogs,
 } from 'viem';
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { AidocContext } from '../client/AidocContext';
 import { contractErrorToAidocError } from '../client/contractErrorToAidocError';

@@ -180,7 +180,7 @@ export function createRecordsApi(ctx: AidocContext, afterUpload?: AfterUpload): 
     async upload(input, options = {}) {
       const parsed = inputSchema.safeParse(input);
       if (!parsed.success) throw invalid('record input', parsed.error);
-      const { address: me } = requireSigner(ctx, 'Uploading a record');
+      requireSigner(ctx, 'Uploading a record');
       const keys = requireEncryptionKey(ctx, 'Uploading a record');
       let plaintext: Uint8Array;
       let schema: string;

@@ -31,7 +31,14 @@ const privateKeySchema = z
   .string()
   .regex(/^(0x)?[0-9a-fA-F]{64}$/, 'a 32-byte hex private key (64 hex digits, optional 0x)');
 
-/** Default BIP-44 path for Ethereum account `index` (`m/44'/60'/0'/0/index`). */
+/**
+ * The BIP-44 path of Ethereum account `index` (`m/44'/60'/0'/0/index`).
+ *
+ * @example
+ * ```ts
+ * ethereumPath(2); // "m/44'/60'/0'/0/2"
+ * ```
+ */
 export function ethereumPath(index: number): string {
   return `m/44'/60'/0'/0/${index}`;
 }

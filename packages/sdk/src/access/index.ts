@@ -1,0 +1,1 @@
+export type { AccessApi, AccessRequestInfo, AccessRequestInput } from './createAccessApi';

@@ -1,0 +1,1 @@
+export type { AuditApi, RecordHistoryEvent } from './createAuditApi';
