@@ -12,6 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type RpcResponse, rawRpc, rpcResult } from './fixtures/rawRpc';
 
+/** A parsed response body: the tests probe its shape field by field. */
+// biome-ignore lint/suspicious/noExplicitAny: raw JSON read by the assertions
+type Wire = any;
+
 const MIB = 1024 * 1024;
 const to = '0x000000000000000000000000000000000000bEEF' as const;
 const fee = { maxFeePerGas: parseGwei('10'), maxPriorityFeePerGas: parseGwei('1') };
@@ -21,7 +25,7 @@ describe('bad input gets the right JSON-RPC error and changes nothing', () => {
   let post: (
     body: string | Uint8Array,
     headers?: Record<string, string>,
-  ) => Promise<{ status: number; json: any }>;
+  ) => Promise<{ status: number; json: Wire }>;
   let alice: PrivateKeyAccount;
   let bob: PrivateKeyAccount;
 
@@ -97,7 +101,7 @@ describe('bad input gets the right JSON-RPC error and changes nothing', () => {
         ['eth_call', ['not an object', 'latest']],
         ['eth_getLogs', [{ fromBlock: 'yesterday' }]],
         ['eth_sendRawTransaction', ['not hex']],
-        ['eth_getStorageAt', [alice.address, '0x' + '1'.repeat(70), 'latest']],
+        ['eth_getStorageAt', [alice.address, `0x${'1'.repeat(70)}`, 'latest']],
       ];
       for (const [method, params] of cases) {
         const { json } = await post(JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }));
@@ -174,12 +178,14 @@ describe('bad input gets the right JSON-RPC error and changes nothing', () => {
       const { json } = await post(JSON.stringify(batch));
       expect(Array.isArray(json)).toBe(true);
       expect(json).toHaveLength(5);
-      const byId = new Map<unknown, any>((json as any[]).filter((r) => r.id !== null).map((r) => [r.id, r]));
+      const byId = new Map<unknown, Wire>(
+        (json as Wire[]).filter((r) => r.id !== null).map((r) => [r.id, r]),
+      );
       expect(byId.get(1).result).toBe('0x7a69');
       expect(byId.get(2).error.code).toBe(-32601);
       expect(byId.get(3).error.code).toBe(-32602);
       expect(BigInt(byId.get(4).result)).toBeGreaterThan(0n);
-      expect((json as any[]).filter((r) => r.id === null)).toEqual([
+      expect((json as Wire[]).filter((r) => r.id === null)).toEqual([
         expect.objectContaining({ error: expect.objectContaining({ code: -32600 }) }),
       ]);
     });
@@ -373,7 +379,7 @@ describe('bad input gets the right JSON-RPC error and changes nothing', () => {
         ws.once('error', reject);
       });
     const nextMessage = (ws: WebSocket) =>
-      new Promise<any>((resolve) => ws.once('message', (d) => resolve(JSON.parse(d.toString()))));
+      new Promise<Wire>((resolve) => ws.once('message', (d) => resolve(JSON.parse(d.toString()))));
 
     it('answers garbage frames with errors and keeps the connection serving', async () => {
       const ws = await open(devnet.wsUrl);
