@@ -16,6 +16,8 @@ export interface ContentServerOptions {
   port?: number;
   /** Keep blocks and pins in LevelDB under this folder; omitted: in memory. */
   dataDir?: string | undefined;
+  /** With `dataDir`: fsync each batch of blocks before acknowledging it (survives power loss). Default false. */
+  fsync?: boolean | undefined;
   /** Structured log sink (one event per request error, start and stop). */
   logger?: ((event: DevnetLogEvent) => void) | undefined;
 }
@@ -48,7 +50,7 @@ const API_PREFIX = '/api/v0/';
 export async function createContentServer(options: ContentServerOptions = {}): Promise<ContentServer> {
   const host = options.host ?? '127.0.0.1';
   const log = options.logger ?? (() => {});
-  const store = await createContentStore({ dataDir: options.dataDir });
+  const store = await createContentStore({ dataDir: options.dataDir, fsync: options.fsync });
   const identity = createPeerIdentity();
 
   const server = createServer((req, res) => {

@@ -16,6 +16,8 @@ export interface ContentStoreOptions {
    * Omitted: everything stays in memory.
    */
   dataDir?: string | undefined;
+  /** With `dataDir`: flush each batch of blocks to the disk before acknowledging it (survives power loss). */
+  fsync?: boolean | undefined;
 }
 
 /** Storage operations the store needs; one implementation in memory, one in LevelDB. */
@@ -81,12 +83,12 @@ function shardOf(key: string): string {
  * are still read and collected. A put resolves once its bytes are written, so an acknowledged block survives
  * `kill -9`.
  */
-async function diskBackend(dataDir: string): Promise<Backend> {
+async function diskBackend(dataDir: string, fsync: boolean): Promise<Backend> {
   const blocksDir = join(dataDir, 'blocks');
   let packs: BlockPacks;
   try {
     await mkdir(dataDir, { recursive: true });
-    packs = await openBlockPacks(join(dataDir, 'packs'));
+    packs = await openBlockPacks(join(dataDir, 'packs'), { fsync });
   } catch (cause) {
     throw new AidocError('DATA_DIR', `Cannot create the content data directory ${dataDir}.`, { cause });
   }
@@ -224,7 +226,10 @@ function createGcGate() {
  * ```
  */
 export async function createContentStore(options: ContentStoreOptions = {}): Promise<ContentStore> {
-  const backend = options.dataDir === undefined ? memoryBackend() : await diskBackend(options.dataDir);
+  const backend =
+    options.dataDir === undefined
+      ? memoryBackend()
+      : await diskBackend(options.dataDir, options.fsync ?? false);
   const pins = await backend.loadPins();
   const gate = createGcGate();
   const inFlight = new Map<string, Promise<void>>();

@@ -65,8 +65,8 @@ async function writeAll(handle: FileHandle, buffers: Uint8Array[], position: num
  * Opens (or creates) a folder of pack files: blocks are appended to the current pack in batches (all the puts
  * that arrive while a write is under way go out in the next single `writev`), so storing a large file costs a
  * few large writes instead of a file creation and rename per block. A put resolves only after its batch is
- * written, so an acknowledged block survives `kill -9`; a record cut off by a kill is dropped (truncated) at
- * the next open.
+ * written (and, with `fsync`, flushed to the disk: it then survives power loss too), so an acknowledged block
+ * survives `kill -9`; a record cut off by a kill is dropped (truncated) at the next open.
  *
  * @example
  * ```ts
@@ -74,7 +74,7 @@ async function writeAll(handle: FileHandle, buffers: Uint8Array[], position: num
  * await packs.put('CIQ...', bytes);
  * ```
  */
-export async function openBlockPacks(dir: string): Promise<BlockPacks> {
+export async function openBlockPacks(dir: string, options: { fsync?: boolean } = {}): Promise<BlockPacks> {
   await mkdir(dir, { recursive: true });
   const index = new Map<string, Location>();
   const live = new Map<number, number>(); // pack -> live records
@@ -147,7 +147,9 @@ export async function openBlockPacks(dir: string): Promise<BlockPacks> {
         at = offset + item.bytes.byteLength;
       }
       try {
-        await writeAll(handles.get(current) as FileHandle, buffers, currentSize);
+        const handle = handles.get(current) as FileHandle;
+        await writeAll(handle, buffers, currentSize);
+        if (options.fsync) await handle.datasync();
       } catch (error) {
         for (const item of batch) item.reject(error);
         continue; // the next batch overwrites the failed range
