@@ -118,14 +118,24 @@ export async function openBlockPacks(dir: string, options: { fsync?: boolean } =
   let queue: Pending[] = [];
   let writing = false;
 
+  /** Set by `delete` to move writes to a fresh pack; done by the writer itself, between two batches. */
+  let rollRequested = false;
+  let rolled: (() => void) | undefined;
+
   const drain = async () => {
     writing = true;
-    while (queue.length > 0) {
-      if (currentSize >= PACK_ROLL_BYTES) {
-        current++;
-        handles.set(current, await create(current));
+    while (queue.length > 0 || rollRequested) {
+      if (currentSize >= PACK_ROLL_BYTES || rollRequested) {
+        const next = current + 1;
+        handles.set(next, await create(next));
+        current = next;
         currentSize = 0;
+        if (rollRequested) {
+          rollRequested = false;
+          rolled?.();
+        }
       }
+      if (queue.length === 0) continue;
       let bytes = 0;
       let count = 0;
       while (count < queue.length && count < BATCH_BLOCKS && bytes < BATCH_BYTES) {
@@ -191,8 +201,16 @@ export async function openBlockPacks(dir: string, options: { fsync?: boolean } =
     },
     has: (key) => index.has(key),
     get: async (key) => {
-      const location = index.get(key);
-      return location === undefined ? undefined : read(location);
+      for (;;) {
+        const location = index.get(key);
+        if (location === undefined) return undefined;
+        try {
+          return await read(location);
+        } catch (error) {
+          // A gc moved the block to another pack meanwhile: read it there.
+          if (index.get(key) === location) throw error;
+        }
+      }
     },
     put,
     delete: async (keys) => {
@@ -205,17 +223,30 @@ export async function openBlockPacks(dir: string, options: { fsync?: boolean } =
         touched.add(location.pack);
       }
       if (touched.has(current)) {
-        // Rewrite the current pack too: new writes go to a fresh one.
-        while (writing) await new Promise((resolve) => setImmediate(resolve));
-        current++;
-        handles.set(current, await create(current));
-        currentSize = 0;
+        // Rewrite the current pack too: the writer moves on to a fresh one first.
+        await new Promise<void>((resolve) => {
+          rolled = resolve;
+          rollRequested = true;
+          if (!writing) void drain();
+        });
+        rolled = undefined;
       }
       for (const pack of touched) {
         // Copy the pack's surviving blocks forward, then delete it: a kill in between leaves a duplicate
         // (harmless) or, at worst, brings back blocks that were being collected.
         const survivors = [...index].filter(([, location]) => location.pack === pack);
-        for (const [key, location] of survivors) await put(key, await read(location));
+        let copying: Promise<void>[] = [];
+        let copyingBytes = 0;
+        for (const [key, location] of survivors) {
+          copying.push(put(key, await read(location)));
+          copyingBytes += location.size;
+          if (copyingBytes >= BATCH_BYTES) {
+            await Promise.all(copying);
+            copying = [];
+            copyingBytes = 0;
+          }
+        }
+        await Promise.all(copying);
         await handles.get(pack)?.close();
         handles.delete(pack);
         live.delete(pack);
