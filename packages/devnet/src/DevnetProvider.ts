@@ -1,16 +1,18 @@
+import { RpcRequestError } from 'viem';
 import { EventEmitter } from 'node:events';
 import type { RpcSession } from './rpc/RpcContext';
 import { type RpcDispatcher, toJsonRpcError } from './rpc/RpcDispatcher';
 import type { Eip1193Provider } from './types';
 
-/** An EIP-1193 error: numeric `code` (EIP-1474), `message`, and `data` (revert bytes for reverts). */
-export class ProviderRpcError extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-    readonly data?: unknown,
-  ) {
-    super(message);
+/**
+ * An EIP-1193 error: numeric `code` (EIP-1474), `message`, and `data` (revert bytes for reverts). It is
+ * also viem's `RpcRequestError`, so `custom(devnet.provider)` hands reverts straight to viem's decoder
+ * instead of treating them as unknown errors to retry.
+ */
+export class ProviderRpcError extends RpcRequestError {
+  constructor(code: number, message: string, data?: unknown, method = 'unknown') {
+    super({ body: { method }, error: { code, message, data }, url: 'in-process devnet' });
+    Object.defineProperty(this, 'message', { value: message, enumerable: false, writable: true });
     this.name = 'ProviderRpcError';
   }
 }
@@ -23,7 +25,10 @@ export class DevnetProvider extends EventEmitter implements Eip1193Provider {
   private readonly session: RpcSession;
   private readonly closers: (() => void)[] = [];
 
-  constructor(private readonly dispatcher: RpcDispatcher) {
+  constructor(
+    private readonly dispatcher: RpcDispatcher,
+    private readonly onInternalError: (err: unknown) => void = () => {},
+  ) {
     super();
     this.session = {
       notify: (subscription, result) => this.emit('message', { type: 'eth_subscription', data: { subscription, result } }),
@@ -38,8 +43,8 @@ export class DevnetProvider extends EventEmitter implements Eip1193Provider {
     try {
       return await this.dispatcher.call(args.method, args.params, this.session);
     } catch (e) {
-      const err = toJsonRpcError(e);
-      throw new ProviderRpcError(err.code, err.message, err.data);
+      const err = toJsonRpcError(e, this.onInternalError);
+      throw new ProviderRpcError(err.code, err.message, err.data, args.method);
     }
   }
 

@@ -154,10 +154,10 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
   const methods = new Map<string, RpcHandler>(
     Object.entries({ ...ethMethods(ctx), ...devMethods(ctx), ...debugMethods(ctx), ...aidocMethods }),
   );
-  const dispatcher = new RpcDispatcher(methods, (err) =>
-    log({ level: 'error', msg: 'internal error while serving a request', error: String((err as Error)?.stack ?? err) }),
-  );
-  const provider = new DevnetProvider(dispatcher);
+  const onInternalError = (err: unknown) =>
+    log({ level: 'error', msg: 'internal error while serving a request', error: String((err as Error)?.stack ?? err) });
+  const dispatcher = new RpcDispatcher(methods, onInternalError);
+  const provider = new DevnetProvider(dispatcher, onInternalError);
   producer.start(chain);
   if (options.blockTime && options.blockTime > 0) producer.setBlockTime(options.blockTime);
   chain.on('pendingTransaction', () => producer.notifyPending());

@@ -9,6 +9,7 @@ import {
   KECCAK256_RLP,
   KECCAK256_RLP_ARRAY,
   bytesToHex,
+  bytesToBigInt,
   createAddressFromString,
   createContractAddress,
   hexToBytes,
@@ -379,6 +380,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 
   /** Decode, validate and pool a signed raw transaction. Returns its hash. */
   addRawTransaction(raw: Uint8Array): `0x${string}` {
+    this.checkRawChainId(raw);
     let tx: TypedTransaction;
     try {
       tx = createTxFromRLP(raw, { common: this.common });
@@ -396,6 +398,26 @@ export class Chain extends EventEmitter<ChainEvents> {
       throw new AidocError('INVALID_SIGNATURE', `invalid sender: ${ejsMessage(e)}`, { cause: e });
     }
     return this.addTransaction(tx, from);
+  }
+
+  /** Refuse a transaction signed for another chain before decoding it (ethereumjs' own message is unusable). */
+  private checkRawChainId(raw: Uint8Array): void {
+    let have: bigint | undefined;
+    try {
+      if (raw.length > 0 && raw[0]! <= 0x7f) {
+        const fields = RLP.decode(raw.subarray(1)) as Uint8Array[];
+        if (Array.isArray(fields) && fields[0] instanceof Uint8Array) have = bytesToBigInt(fields[0]);
+      } else {
+        const fields = RLP.decode(raw) as Uint8Array[];
+        const v = Array.isArray(fields) && fields[6] instanceof Uint8Array ? bytesToBigInt(fields[6]) : 0n;
+        if (v > 28n) have = (v - 35n) / 2n;
+      }
+    } catch {
+      return; // malformed: the decoder reports it
+    }
+    if (have !== undefined && have !== this.common.chainId()) {
+      throw new AidocError('INVALID_TRANSACTION', `invalid chain id for signer: have ${have}, want ${this.chainId}`);
+    }
   }
 
   /** Pool an already-decoded transaction whose sender is known (signed or impersonated). */
@@ -471,6 +493,8 @@ export class Chain extends EventEmitter<ChainEvents> {
           `timestamp ${forced} is not after the previous block's timestamp ${parent}`,
         );
       }
+      // As Anvil and Hardhat: the clock continues from a forced timestamp.
+      this.timeOffset = forced - BigInt(Math.floor(Date.now() / 1000));
       return forced;
     }
     const now = this.now();
@@ -758,6 +782,24 @@ export class Chain extends EventEmitter<ChainEvents> {
     const base = this.stateAt(n);
     const header = (n === undefined ? this.head : this.blocks.byNumber(n))!.header;
     let hi = params.gas ?? this.gasLimit;
+    const balance = (overrides?.[params.from ?? '']?.balance ?? base.account(params.from ?? '')?.balance) ?? 0n;
+    const value = params.value ?? 0n;
+    if (value > balance) {
+      throw new AidocError('INSUFFICIENT_FUNDS', `insufficient funds for transfer: have ${balance} want ${value}`, {
+        data: { have: balance.toString(), want: value.toString() },
+      });
+    }
+    const price = params.gasPrice ?? params.maxFeePerGas;
+    if (price !== undefined && price > 0n) {
+      // As geth: the sender can only buy so much gas.
+      const affordable = (balance - value) / price;
+      if (affordable < 21_000n) {
+        throw new AidocError('INSUFFICIENT_FUNDS', `insufficient funds for gas * price + value: have ${balance}`, {
+          data: { have: balance.toString() },
+        });
+      }
+      if (affordable < hi) hi = affordable;
+    }
     const first = await this.simulateTx(params, hi, base, header, overrides);
     if (!first.success) {
       throw executionError(first);
@@ -901,9 +943,7 @@ export function executionError(r: ExecutionOutcome): AidocError {
       data: { data: bytesToHex(r.returnData) },
     });
   }
-  return new AidocError('INVALID_TRANSACTION', r.error ?? 'execution failed', {
-    data: { data: bytesToHex(r.returnData) },
-  });
+  return new AidocError('INVALID_TRANSACTION', r.error ?? 'execution failed');
 }
 
 /** Decode `Error(string)` and `Panic(uint256)` revert data into the text geth and Anvil print. */

@@ -97,10 +97,15 @@ async function handleHttp(dispatcher: RpcDispatcher, req: IncomingMessage, res: 
     send(405, errorBody(-32600, `HTTP method ${req.method} not allowed: send JSON-RPC with POST`));
     return;
   }
+  const tooLargeReply = () => {
+    // As Go's net/http: refuse, say the connection closes, and close it once the reply is out.
+    if (res.headersSent) return;
+    res.writeHead(413, { 'content-type': 'application/json', connection: 'close', ...CORS });
+    res.end(errorBody(-32005, `request body too large: at most ${MAX_BODY_BYTES} bytes`), () => req.socket.destroy());
+  };
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > MAX_BODY_BYTES) {
-    send(413, errorBody(-32005, `request body too large: at most ${MAX_BODY_BYTES} bytes`));
-    req.resume();
+    tooLargeReply();
     return;
   }
   const chunks: Buffer[] = [];
@@ -119,8 +124,7 @@ async function handleHttp(dispatcher: RpcDispatcher, req: IncomingMessage, res: 
     return; // client went away
   }
   if (tooLarge) {
-    send(413, errorBody(-32005, `request body too large: at most ${MAX_BODY_BYTES} bytes`));
-    req.destroy();
+    tooLargeReply();
     return;
   }
   const session: RpcSession = { onClose() {} };

@@ -47,7 +47,7 @@ function structLogger(vm: VM, opts: TraceOptions): () => Record<string, unknown>
       pc: step.pc,
       op: step.opcode.name,
       gas: Number(step.gasLeft),
-      gasCost: Number(step.opcode.fee + (step.opcode.dynamicFee ?? 0n)),
+      gasCost: Number(step.opcode.fee) + Number(step.opcode.dynamicFee ?? 0),
       depth: step.depth + 1,
     };
     if (step.gasRefund) entry.refund = Number(step.gasRefund);
@@ -55,7 +55,7 @@ function structLogger(vm: VM, opts: TraceOptions): () => Record<string, unknown>
     if (opts.enableMemory) {
       const mem: Uint8Array = step.memory;
       const words: string[] = [];
-      for (let i = 0; i < step.memoryWordCount * 32n; i += 32) {
+      for (let i = 0; i < Number(step.memoryWordCount) * 32; i += 32) {
         words.push(Buffer.from(mem.subarray(i, i + 32)).toString('hex').padEnd(64, '0'));
       }
       entry.memory = words;
