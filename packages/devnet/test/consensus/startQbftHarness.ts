@@ -1,7 +1,7 @@
 import { createFeeMarket1559Tx } from '@ethereumjs/tx';
 import { Chain } from '../../src/chain/Chain';
 import { DEFAULT_MNEMONIC, deriveDevAccounts } from '../../src/chain/devAccounts';
-import { type QbftEngineOptions, QbftEngine } from '../../src/consensus/qbft/QbftEngine';
+import { QbftEngine, type QbftEngineOptions } from '../../src/consensus/qbft/QbftEngine';
 import { devnetValidatorKey } from '../../src/startDevnet';
 
 /** A chain driven by a QBFT engine, plus helpers to send transfers and wait. */

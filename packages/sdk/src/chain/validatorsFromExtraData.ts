@@ -1,4 +1,4 @@
-import { type Hex, fromRlp, isHex } from 'viem';
+import { fromRlp, type Hex, isHex } from 'viem';
 import { AidocError } from '../errors';
 
 /** QBFT extraData decoded from `RLP[vanity, validators, vote, round, committed seals]` (Besu's layout). */

@@ -1,5 +1,5 @@
 import { startDevnet } from '@aidoc/devnet';
-import { type Hex, fromRlp, keccak256, toRlp } from 'viem';
+import { fromRlp, type Hex, keccak256, toRlp } from 'viem';
 import { sign } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AidocError } from '../errors';

@@ -5,9 +5,9 @@ import { addressOf, recoverAddress } from '../../chain/nativeSecp256k1';
 import type { StoredBlock } from '../../chain/StoredBlock';
 import type { BlockProducer, ProduceOptions } from '../BlockProducer';
 import { MessageBus, type MessageBusOptions } from './MessageBus';
-import { type QbftMessage, hexOf } from './qbftMessages';
-import { maxFaulty, proposerFor, quorumSize } from './qbftQuorum';
 import { QbftValidator, type ValidatorHost } from './QbftValidator';
+import { hexOf, type QbftMessage } from './qbftMessages';
+import { maxFaulty, proposerFor, quorumSize } from './qbftQuorum';
 import { DEFAULT_EPOCH_LENGTH, ValidatorVotes } from './ValidatorVotes';
 
 /** Options for {@link QbftEngine}. */
@@ -169,7 +169,7 @@ export class QbftEngine implements BlockProducer {
     if (this.chainRef) throw new Error('the QBFT engine is already started');
     this.chainRef = chain;
     const host = this.host();
-    this.keys.forEach((k, i) => this.nodes.push(new QbftValidator(i, k, addressOf(k), host)));
+    for (const [i, k] of this.keys.entries()) this.nodes.push(new QbftValidator(i, k, addressOf(k), host));
     this.arm();
     this.notifyPending();
   }

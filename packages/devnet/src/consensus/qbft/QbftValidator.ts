@@ -4,12 +4,12 @@ import type { Chain } from '../../chain/Chain';
 import { recoverAddress, signHash } from '../../chain/nativeSecp256k1';
 import {
   type CommitMessage,
-  type PrepareMessage,
+  hexOf,
   type PreparedCertificate,
+  type PrepareMessage,
   type ProposalMessage,
   type QbftMessage,
   type RoundChangeMessage,
-  hexOf,
   signMessage,
   verifyMessage,
 } from './qbftMessages';
