@@ -126,7 +126,8 @@ describe('differential: devnet vs Anvil', () => {
 
     // Build and sign every transaction once; both nodes receive the same bytes.
     const fee = { maxFeePerGas: parseGwei('20'), maxPriorityFeePerGas: parseGwei('1') };
-    const plan: [string, PrivateKeyAccount, TransactionSerializable][] = [
+    // Plain field bags; signTransaction below checks them (viem's union type does not infer per entry).
+    const plan: [string, PrivateKeyAccount, Record<string, unknown>][] = [
       [
         'deploy AidToken',
         alice,

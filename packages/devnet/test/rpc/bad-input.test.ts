@@ -146,7 +146,7 @@ describe('bad input gets the right JSON-RPC error and changes nothing', () => {
         signal: AbortSignal.timeout(15_000),
       } as RequestInit);
       expect(res.status).toBe(413);
-      expect((await res.json()).error.code).toBeTypeOf('number');
+      expect(((await res.json()) as Wire).error.code).toBeTypeOf('number');
       // Same fetch client (undici pool): each of these must get an answer. The signal only turns a hang
       // into a failure instead of a test timeout; nothing here measures time.
       for (let i = 0; i < 4; i++) {
@@ -156,7 +156,7 @@ describe('bad input gets the right JSON-RPC error and changes nothing', () => {
           body: JSON.stringify({ jsonrpc: '2.0', id: i, method: 'eth_chainId', params: [] }),
           signal: AbortSignal.timeout(15_000),
         });
-        expect((await r.json()).result).toBe('0x7a69');
+        expect(((await r.json()) as Wire).result).toBe('0x7a69');
       }
     });
 

@@ -121,7 +121,7 @@ describe('ethers v6 drives the devnet', () => {
       if (!isCallException(e)) return;
       expect(e.data).toMatch(/^0x/);
       expect(e.revert?.name).toBe('Unauthorized');
-      expect(e.revert?.args.toArray()).toEqual([wallet.address, 5n]);
+      expect(Array.from(e.revert?.args ?? [])).toEqual([wallet.address, 5n]);
     });
 
     it('Error(string) from eth_call and from gas estimation of a send', async () => {

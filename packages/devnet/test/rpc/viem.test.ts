@@ -51,12 +51,10 @@ describe('viem drives the devnet', () => {
   // provider with a JSON-RPC account (the devnet signs with its unlocked dev key via eth_sendTransaction).
   const transports: { name: string; transport: () => Transport; local: boolean; accountIndex: number }[] = [
     { name: 'http', transport: () => http(devnet.rpcUrl), local: true, accountIndex: 0 },
-    // retryCount 0: viem wraps any error thrown by a custom EIP-1193 provider that is not a viem error as
-    // UnknownRpcError (code -1) and retries it, so every expected revert would otherwise cost ~1 s of
-    // back-off (hardhat-viem sets the same option for its in-process provider).
+    // Default transport options: the provider's errors must not trigger viem's retries (see the test below).
     {
       name: 'custom(devnet.provider)',
-      transport: () => custom(devnet.provider, { retryCount: 0 }),
+      transport: () => custom(devnet.provider),
       local: false,
       accountIndex: 1,
     },
@@ -201,6 +199,41 @@ describe('viem drives the devnet', () => {
       });
     });
   }
+
+  it('a revert through custom(devnet.provider) reaches the provider once: viem does not retry it', async () => {
+    // viem retries errors it does not recognise (UnknownRpcError, code -1) up to 3 times; an EIP-1193 error
+    // that viem classifies (code 3, execution reverted) must go through exactly once.
+    const calls: string[] = [];
+    const counting = {
+      request: (args: { method: string; params?: unknown[] }) => {
+        calls.push(args.method);
+        return devnet.provider.request(args);
+      },
+    };
+    const client = createPublicClient({ chain: foundry, transport: custom(counting) });
+    const deployer = createWalletClient({
+      chain: foundry,
+      transport: http(devnet.rpcUrl),
+      account: privateKeyToAccount(devnet.accounts[3]!.privateKey),
+    });
+    const hash = await deployer.deployContract({
+      abi,
+      bytecode,
+      args: [0n],
+      account: deployer.account,
+      chain: foundry,
+    });
+    const probe = (
+      await createPublicClient({ chain: foundry, transport: http(devnet.rpcUrl) }).waitForTransactionReceipt({
+        hash,
+      })
+    ).contractAddress!;
+    const reverted = await revertOf(
+      client.readContract({ address: probe, abi, functionName: 'failDivide', args: [0n] }),
+    );
+    expect(reverted.data?.errorName).toBe('Panic');
+    expect(calls.filter((m) => m === 'eth_call')).toHaveLength(1);
+  });
 
   describe('events, logs, fees and filters', () => {
     let publicClient: PublicClient;
