@@ -17,9 +17,10 @@ import { heartRate } from './fhirFixtures';
 // deployment plan, addresses from aidoc.deployments.json, content on a stand-alone Kubo-compatible server.
 
 const mnemonic = 'test test test test test test test test test test test junk';
-const [governance, patientAccount, hospitalAccount, strangerAccount] = [0, 1, 2, 3].map((index) =>
-  walletAccountFromMnemonic(mnemonic, { index }),
-);
+const governance = walletAccountFromMnemonic(mnemonic, { index: 0 });
+const patientAccount = walletAccountFromMnemonic(mnemonic, { index: 1 });
+const hospitalAccount = walletAccountFromMnemonic(mnemonic, { index: 2 });
+const strangerAccount = walletAccountFromMnemonic(mnemonic, { index: 3 });
 
 let anvil: ChildProcess | undefined;
 let rpcUrl: string;
@@ -54,15 +55,15 @@ beforeAll(async () => {
     pollingInterval: 50,
   }) as PublicClient;
   const walletClient = createWalletClient({
-    account: governance?.toViemAccount(),
+    account: governance.toViemAccount(),
     chain: foundry,
     transport: http(rpcUrl),
   });
   const { contracts } = await deploySystem({
     walletClient: walletClient as never,
     publicClient,
-    governance: governance?.address as `0x${string}`,
-    initialHolders: [{ address: hospitalAccount?.address as `0x${string}`, amount: parseEther('100') }],
+    governance: governance.address,
+    initialHolders: [{ address: hospitalAccount.address, amount: parseEther('100') }],
   });
   await writeFile(join(dir, 'aidoc.deployments.json'), JSON.stringify({ [foundry.id]: contracts }, null, 2));
 });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { inspect, promisify } from 'node:util';
@@ -54,6 +54,21 @@ describe('accounts', () => {
     expect(() => walletAccountFromPrivateKey(`0x${'0'.repeat(64)}`)).toThrow(
       expect.objectContaining({ code: 'INVALID_INPUT' }),
     );
+  });
+
+  it('never puts a secret into an error', async () => {
+    const almostKey = `0x${'ab'.repeat(31)}zz`;
+    try {
+      walletAccountFromPrivateKey(almostKey);
+      expect.unreachable();
+    } catch (e) {
+      expect(JSON.stringify(e)).not.toContain('abab');
+      expect(String(e)).not.toContain('abab');
+    }
+    const json = await encryptKeystore(createRandomWalletAccount(), 'hunter2-secret', { scryptN: 4096 });
+    const err = await decryptKeystore(json, 'hunter3-secret').catch((e: unknown) => e);
+    expect(AidocError.is(err, 'DECRYPTION_FAILED')).toBe(true);
+    expect(`${String(err)} ${JSON.stringify(err)}`).not.toMatch(/hunter/);
   });
 
   it('never shows the private key in JSON, spreads or inspect', () => {
@@ -195,6 +210,14 @@ describe('interop with cast wallet', () => {
     expect(files).toContain('fromcast');
     // cast writes the file without an extension and without an address field
     expect(await keystores.list()).toEqual([{ name: 'fromcast', path: join(castDir, 'fromcast') }]);
+    // imported unchanged (no re-encryption) into another folder, 0600
+    const mine = createKeystoreDirectory({ dir: join(dir, 'imported') });
+    const imported = await mine.importKeystore('clinic', await readFile(join(castDir, 'fromcast'), 'utf8'));
+    expect((await stat(imported.path)).mode & 0o777).toBe(0o600);
+    expect((await mine.load('clinic', 'cast pw')).address.toLowerCase()).toBe(address?.toLowerCase());
+    await expect(mine.importKeystore('bad', '{"version":3}')).rejects.toSatisfy((e) =>
+      AidocError.is(e, 'INVALID_INPUT'),
+    );
     const account = await keystores.load('fromcast', 'cast pw');
     expect(account.address.toLowerCase()).toBe(address?.toLowerCase());
     const { stdout: castKey } = await run(cast, [

@@ -11,7 +11,7 @@ const dateTime = z
 const instant = z.string().datetime({ offset: true });
 
 /** FHIR Coding. */
-export const codingSchema = z.looseObject({
+export const fhirCodingSchema = z.looseObject({
   system: z.string().url().optional(),
   version: z.string().optional(),
   code: z.string().min(1).optional(),
@@ -19,8 +19,8 @@ export const codingSchema = z.looseObject({
 });
 
 /** FHIR CodeableConcept. */
-export const codeableConceptSchema = z.looseObject({
-  coding: z.array(codingSchema).optional(),
+export const fhirCodeableConceptSchema = z.looseObject({
+  coding: z.array(fhirCodingSchema).optional(),
   text: z.string().optional(),
 });
 
@@ -39,7 +39,7 @@ const base = {
   text: z.looseObject({}).optional(),
 };
 
-const codeRequired = codeableConceptSchema.refine(
+const codeRequired = fhirCodeableConceptSchema.refine(
   (c) => (c.coding?.some((x) => x.code !== undefined) ?? false) || c.text !== undefined,
   'a code: at least one coding with a code (or a text)',
 );
@@ -48,10 +48,10 @@ const component = z.looseObject({
   code: codeRequired,
   valueQuantity: quantity.optional(),
   valueString: z.string().optional(),
-  valueCodeableConcept: codeableConceptSchema.optional(),
+  valueCodeableConcept: fhirCodeableConceptSchema.optional(),
 });
 
-function hasCategory(c: z.infer<typeof codeableConceptSchema>[] | undefined, code: string): boolean {
+function hasCategory(c: z.infer<typeof fhirCodeableConceptSchema>[] | undefined, code: string): boolean {
   return c?.some((cc) => cc.coding?.some((x) => x.code === code)) ?? false;
 }
 
@@ -59,7 +59,7 @@ type Issue = { path: (string | number)[]; message: string };
 
 /** Checks a vital-signs code + quantity: LOINC code, UCUM unit that fits the code. */
 function checkVital(
-  code: z.infer<typeof codeableConceptSchema>,
+  code: z.infer<typeof fhirCodeableConceptSchema>,
   value: z.infer<typeof quantity> | undefined,
   path: (string | number)[],
   issues: Issue[],
@@ -90,7 +90,7 @@ function checkVital(
 }
 
 /** FHIR R4 Observation, with the vital-signs profile rules when its category is `vital-signs`. */
-export const observationSchema = z
+export const fhirObservationSchema = z
   .looseObject({
     resourceType: z.literal('Observation'),
     ...base,
@@ -104,14 +104,14 @@ export const observationSchema = z
       'entered-in-error',
       'unknown',
     ]),
-    category: z.array(codeableConceptSchema).optional(),
+    category: z.array(fhirCodeableConceptSchema).optional(),
     code: codeRequired,
     subject: reference.optional(),
     effectiveDateTime: dateTime.optional(),
     issued: instant.optional(),
     valueQuantity: quantity.optional(),
     valueString: z.string().optional(),
-    valueCodeableConcept: codeableConceptSchema.optional(),
+    valueCodeableConcept: fhirCodeableConceptSchema.optional(),
     valueBoolean: z.boolean().optional(),
     valueInteger: z.number().int().optional(),
     component: z.array(component).optional(),
@@ -130,7 +130,7 @@ export const observationSchema = z
   });
 
 /** FHIR R4 DiagnosticReport. */
-export const diagnosticReportSchema = z.looseObject({
+export const fhirDiagnosticReportSchema = z.looseObject({
   resourceType: z.literal('DiagnosticReport'),
   ...base,
   status: z.enum([
@@ -145,7 +145,7 @@ export const diagnosticReportSchema = z.looseObject({
     'entered-in-error',
     'unknown',
   ]),
-  category: z.array(codeableConceptSchema).optional(),
+  category: z.array(fhirCodeableConceptSchema).optional(),
   code: codeRequired,
   subject: reference.optional(),
   effectiveDateTime: dateTime.optional(),
@@ -171,26 +171,26 @@ const attachment = z
   .refine((a) => a.data !== undefined || a.url !== undefined, 'an attachment needs data or a url');
 
 /** FHIR R4 DocumentReference with at least one attachment. */
-export const documentReferenceSchema = z.looseObject({
+export const fhirDocumentReferenceSchema = z.looseObject({
   resourceType: z.literal('DocumentReference'),
   ...base,
   status: z.enum(['current', 'superseded', 'entered-in-error']),
-  type: codeableConceptSchema.optional(),
-  category: z.array(codeableConceptSchema).optional(),
+  type: fhirCodeableConceptSchema.optional(),
+  category: z.array(fhirCodeableConceptSchema).optional(),
   subject: reference.optional(),
   date: instant.optional(),
   description: z.string().optional(),
-  content: z.array(z.looseObject({ attachment, format: codingSchema.optional() })).min(1),
+  content: z.array(z.looseObject({ attachment, format: fhirCodingSchema.optional() })).min(1),
 });
 
 const singleResource = z.discriminatedUnion('resourceType', [
-  observationSchema,
-  diagnosticReportSchema,
-  documentReferenceSchema,
+  fhirObservationSchema,
+  fhirDiagnosticReportSchema,
+  fhirDocumentReferenceSchema,
 ]);
 
 /** FHIR R4 Bundle whose entries are Observations, DiagnosticReports or DocumentReferences. */
-export const bundleSchema = z.looseObject({
+export const fhirBundleSchema = z.looseObject({
   resourceType: z.literal('Bundle'),
   ...base,
   type: z.enum([
@@ -210,10 +210,10 @@ export const bundleSchema = z.looseObject({
 
 /** Any FHIR resource the life bank accepts. */
 export const fhirResourceSchema = z.discriminatedUnion('resourceType', [
-  observationSchema,
-  diagnosticReportSchema,
-  documentReferenceSchema,
-  bundleSchema,
+  fhirObservationSchema,
+  fhirDiagnosticReportSchema,
+  fhirDocumentReferenceSchema,
+  fhirBundleSchema,
 ]);
 
 /** A FHIR resource the life bank accepts (Observation, DiagnosticReport, DocumentReference, Bundle). */

@@ -1,12 +1,12 @@
 export {
-  bundleSchema,
-  codeableConceptSchema,
-  codingSchema,
-  diagnosticReportSchema,
-  documentReferenceSchema,
   type FhirResource,
+  fhirBundleSchema,
+  fhirCodeableConceptSchema,
+  fhirCodingSchema,
+  fhirDiagnosticReportSchema,
+  fhirDocumentReferenceSchema,
+  fhirObservationSchema,
   fhirResourceSchema,
-  observationSchema,
 } from './fhirResourceSchema';
 export { fhirCategoryOf, validateFhirResource } from './validateFhirResource';
 export { fhirSystems, vitalSignsUnits } from './vitalSigns';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type Address, getAddress } from 'viem';
 import { z } from 'zod';
 import { AidocError } from '../errors/AidocError';
-import { decryptKeystore, type EncryptKeystoreOptions, encryptKeystore } from './keystore';
+import { decryptKeystore, type EncryptKeystoreOptions, encryptKeystore, parseKeystore } from './keystore';
 import type { WalletAccount } from './walletAccount';
 
 /** One keystore file in a {@link KeystoreDirectory}. */
@@ -30,6 +30,11 @@ export interface KeystoreDirectory {
     password: string,
     options?: EncryptKeystoreOptions,
   ): Promise<KeystoreEntry>;
+  /**
+   * Copies an existing v3 keystore (from geth, `cast wallet new`, MetaMask…) into the folder as `<name>.json`,
+   * unchanged and without decrypting it; refuses to overwrite.
+   */
+  importKeystore(name: string, keystore: string | object): Promise<KeystoreEntry>;
   /** Decrypts a keystore selected by name or address. */
   load(nameOrAddress: string, password: string): Promise<WalletAccount>;
   /** Finds a keystore by name or address without decrypting it. */
@@ -115,31 +120,49 @@ export function createKeystoreDirectory(options: { dir?: string } = {}): Keystor
     return all.find((e) => e.name === nameOrAddress) ?? all.find((e) => e.address?.toLowerCase() === lower);
   }
 
+  async function freshPath(name: string): Promise<string> {
+    const checked = nameSchema.safeParse(name);
+    if (!checked.success) {
+      throw new AidocError('INVALID_INPUT', `Invalid keystore name "${String(name)}".`, {
+        details: checked.error.issues[0]?.message,
+      });
+    }
+    await ensureDir();
+    const path = join(dir, `${name}.json`);
+    const existing = await find(name);
+    if (existing?.name === name || (await stat(path).catch(() => undefined))) {
+      throw new AidocError('INVALID_INPUT', `A keystore named "${name}" already exists.`, {
+        details: 'Pick another name or remove the existing one first.',
+      });
+    }
+    return path;
+  }
+
+  async function writeSecretFile(path: string, json: unknown): Promise<void> {
+    const tmp = `${path}.${process.pid}.tmp`;
+    await writeFile(tmp, `${JSON.stringify(json)}\n`, { mode: 0o600, flag: 'wx' });
+    await chmod(tmp, 0o600);
+    await rename(tmp, path);
+  }
+
   return {
     dir,
     list,
     find,
     async save(name, account, password, encryptOptions) {
-      const checked = nameSchema.safeParse(name);
-      if (!checked.success) {
-        throw new AidocError('INVALID_INPUT', `Invalid keystore name "${String(name)}".`, {
-          details: checked.error.issues[0]?.message,
-        });
-      }
-      await ensureDir();
-      const path = join(dir, `${name}.json`);
-      const existing = await find(name);
-      if (existing?.name === name || (await stat(path).catch(() => undefined))) {
-        throw new AidocError('INVALID_INPUT', `A keystore named "${name}" already exists.`, {
-          details: 'Pick another name or remove the existing one first.',
-        });
-      }
+      const path = await freshPath(name);
       const json = await encryptKeystore(account, password, encryptOptions);
-      const tmp = `${path}.${process.pid}.tmp`;
-      await writeFile(tmp, `${JSON.stringify(json)}\n`, { mode: 0o600, flag: 'wx' });
-      await chmod(tmp, 0o600);
-      await rename(tmp, path);
+      await writeSecretFile(path, json);
       return { name, address: account.address, path };
+    },
+    async importKeystore(name, keystore) {
+      const json = parseKeystore(keystore);
+      const path = await freshPath(name);
+      await writeSecretFile(path, json);
+      const declared = typeof json.address === 'string' ? json.address : undefined;
+      return declared
+        ? { name, address: getAddress(declared.startsWith('0x') ? declared : `0x${declared}`), path }
+        : { name, path };
     },
     async load(nameOrAddress, password) {
       const entry = await find(nameOrAddress);

@@ -4,7 +4,13 @@ export {
   type KeystoreDirectory,
   type KeystoreEntry,
 } from './createKeystoreDirectory';
-export { decryptKeystore, type EncryptKeystoreOptions, encryptKeystore, type KeystoreV3 } from './keystore';
+export {
+  decryptKeystore,
+  type EncryptKeystoreOptions,
+  encryptKeystore,
+  type KeystoreV3,
+  parseKeystore,
+} from './keystore';
 export {
   createRandomWalletAccount,
   ethereumPath,

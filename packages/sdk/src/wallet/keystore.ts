@@ -217,3 +217,33 @@ export async function decryptKeystore(keystore: string | object, password: strin
   }
   return account;
 }
+
+/**
+ * Checks that a value has the Web3 Secret Storage v3 shape (without decrypting it) and returns it parsed.
+ *
+ * @example
+ * ```ts
+ * const json = parseKeystore(await readFile('UTC--2024…', 'utf8'));
+ * ```
+ */
+export function parseKeystore(keystore: string | object): Record<string, unknown> {
+  let raw: unknown = keystore;
+  if (typeof keystore === 'string') {
+    try {
+      raw = JSON.parse(keystore);
+    } catch (cause) {
+      throw new AidocError('INVALID_INPUT', 'The keystore is not JSON.', { cause });
+    }
+  }
+  const candidate =
+    raw && typeof raw === 'object' && !('crypto' in raw) && 'Crypto' in raw
+      ? { ...(raw as Record<string, unknown>), crypto: (raw as Record<string, unknown>).Crypto }
+      : raw;
+  const parsed = keystoreSchema.safeParse(candidate);
+  if (!parsed.success) {
+    throw new AidocError('INVALID_INPUT', 'Not a Web3 Secret Storage v3 keystore.', {
+      details: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+    });
+  }
+  return raw as Record<string, unknown>;
+}
