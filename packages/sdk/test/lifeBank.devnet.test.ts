@@ -145,6 +145,10 @@ describe('records', () => {
     );
     const read = await patient.records.read(up.recordId);
     expect(Buffer.from(read.data).equals(Buffer.from(file))).toBe(true);
+    for (const t of [up.timings, read.timings]) {
+      expect(Object.keys(t).sort()).toEqual(['chainMs', 'contentMs', 'cryptoMs']);
+      expect(Object.values(t).every((ms) => Number.isFinite(ms) && ms >= 0)).toBe(true);
+    }
     expect(read.resource).toBeUndefined();
     expect(progress.length).toBeGreaterThan(0);
     expect((await patient.wallet.balance()).aid).toBeGreaterThan(aidBefore);

@@ -38,8 +38,19 @@ export interface UploadOptions {
   shareWithCategoryGrantees?: boolean;
 }
 
+/** Milliseconds spent per stage (so a benchmark or a progress view can show the slowest one). */
+export interface StageTimings {
+  /** Validation, canonical JSON, hashing, key wrapping, encryption or decryption. */
+  cryptoMs: number;
+  /** IPFS add or cat. */
+  contentMs: number;
+  /** JSON-RPC calls and waiting for receipts (including re-issued category grants on upload). */
+  chainMs: number;
+}
+
 /** The result of an upload. */
 export interface UploadResult {
+  timings: StageTimings;
   recordId: bigint;
   cid: string;
   contentHash: Hex;
@@ -76,6 +87,7 @@ export interface ReadResult {
   via: 'owner' | bigint;
   /** Hash of the access-log transaction, when `logAccess` was set. */
   accessLogTx?: Hash;
+  timings: StageTimings;
 }
 
 /** Records: encrypted upload, listing and verified reads. */
@@ -182,6 +194,7 @@ export function createRecordsApi(ctx: AidocContext, afterUpload?: AfterUpload): 
       if (!parsed.success) throw invalid('record input', parsed.error);
       requireSigner(ctx, 'Uploading a record');
       const keys = requireEncryptionKey(ctx, 'Uploading a record');
+      const t0 = performance.now();
       let plaintext: Uint8Array;
       let schema: string;
       let category: string;
@@ -210,12 +223,14 @@ export function createRecordsApi(ctx: AidocContext, afterUpload?: AfterUpload): 
       });
       dataKey.fill(0);
       const contentHash = sha256Hex(envelope);
+      const t1 = performance.now();
       const { cid } = await ctx.content.add(envelope, {
         pin: true,
         ...(options.onProgress
           ? { onProgress: (n: number) => options.onProgress?.(n, envelope.length) }
           : {}),
       });
+      const t2 = performance.now();
       let sent: Awaited<ReturnType<typeof sendContractTransaction>>;
       try {
         sent = await sendContractTransaction(ctx, 'Registering the record', {
@@ -249,6 +264,7 @@ export function createRecordsApi(ctx: AidocContext, afterUpload?: AfterUpload): 
         txHash: sent.hash,
         reward: rewarded?.eventName === 'RecordRewarded' ? rewarded.args.amount : 0n,
         regranted,
+        timings: { cryptoMs: t1 - t0, contentMs: t2 - t1, chainMs: performance.now() - t2 },
       };
     },
 
@@ -297,6 +313,8 @@ export function createRecordsApi(ctx: AidocContext, afterUpload?: AfterUpload): 
       const opts = z.object({ logAccess: z.boolean().optional() }).strict().safeParse(options);
       if (!opts.success) throw invalid('read options', opts.error);
       const { address: me } = requireSigner(ctx, 'Reading a record');
+      let chainMs = 0;
+      let t = performance.now();
       const allowed = await ctx.publicClient.readContract({
         address: ctx.contracts.LifeBank,
         abi: lifeBankAbi,
@@ -304,7 +322,11 @@ export function createRecordsApi(ctx: AidocContext, afterUpload?: AfterUpload): 
         args: [me, record.recordId],
       });
       if (!allowed) throw denied(record.recordId, me);
+      chainMs += performance.now() - t;
+      t = performance.now();
       const envelope = await ctx.content.catBytes(record.cid);
+      const contentMs = performance.now() - t;
+      t = performance.now();
       if (sha256Hex(envelope).toLowerCase() !== record.contentHash.toLowerCase()) {
         throw new AidocError(
           'DECRYPTION_FAILED',
@@ -315,7 +337,12 @@ export function createRecordsApi(ctx: AidocContext, afterUpload?: AfterUpload): 
           },
         );
       }
+      let cryptoMs = performance.now() - t;
+      t = performance.now();
       const { material, via } = await keyMaterialFor(me, record, envelope);
+      // key lookup is chain reads plus (for grantees) one small IPFS read; count it as chain time
+      chainMs += performance.now() - t;
+      t = performance.now();
       const data = decryptEnvelope(envelope, material.dataKey);
       material.dataKey.fill(0);
       if (sha256Hex(data).toLowerCase() !== material.plaintextHash.toLowerCase()) {
@@ -326,6 +353,8 @@ export function createRecordsApi(ctx: AidocContext, afterUpload?: AfterUpload): 
       let resource: FhirResource | undefined;
       if (record.schema.startsWith('fhir+json'))
         resource = validateFhirResource(JSON.parse(new TextDecoder().decode(data)));
+      cryptoMs += performance.now() - t;
+      t = performance.now();
       let accessLogTx: Hash | undefined;
       if (opts.data.logAccess) {
         const sent = await sendContractTransaction(ctx, 'Logging the access', {
@@ -342,6 +371,7 @@ export function createRecordsApi(ctx: AidocContext, afterUpload?: AfterUpload): 
         ...(resource ? { resource } : {}),
         via,
         ...(accessLogTx ? { accessLogTx } : {}),
+        timings: { cryptoMs, contentMs, chainMs: chainMs + (performance.now() - t) },
       };
     },
   };

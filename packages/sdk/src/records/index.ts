@@ -3,6 +3,7 @@ export type {
   ReadResult,
   RecordInput,
   RecordsApi,
+  StageTimings,
   UploadOptions,
   UploadResult,
 } from './createRecordsApi';
