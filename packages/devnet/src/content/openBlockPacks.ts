@@ -1,5 +1,5 @@
-import { mkdir, open, readdir, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Append-only block files: many blocks per file, written in batches, indexed in memory. */

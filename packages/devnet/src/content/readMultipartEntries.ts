@@ -123,26 +123,46 @@ export async function* readMultipartEntries(req: IncomingMessage): AsyncGenerato
     pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
   };
 
+  /** How many trailing bytes of `buf` could be the start of a delimiter (0 for almost every chunk). */
+  const heldBack = (buf: Buffer): number => {
+    for (let i = buf.indexOf(0x0d, Math.max(0, buf.length - keep)); i !== -1; i = buf.indexOf(0x0d, i + 1)) {
+      if (delimiter.compare(buf, i, buf.length, 0, buf.length - i) === 0) return buf.length - i;
+    }
+    return 0;
+  };
+
+  /** Set when the current part's body has been read up to its delimiter. */
+  let partDone = false;
+
   /**
-   * The body of the current part, up to the next delimiter, as views of the request chunks (never copied):
-   * only the last `keep` bytes of a chunk wait for the next one, and the seam between them is searched on its
-   * own, so a delimiter split across two chunks is still found.
+   * The body of the current part, up to the next delimiter, as views of the request chunks (never copied). A
+   * chunk is handed on whole unless its last bytes could begin a delimiter; those few wait for the next chunk,
+   * and the seam between the two is searched on its own, so a delimiter split across chunks is still found.
+   * A new call resumes where an abandoned one stopped.
    */
   async function* body(): AsyncGenerator<Uint8Array> {
     for (;;) {
       const at = pending.indexOf(delimiter);
       if (at !== -1) {
-        if (at > 0) yield pending.subarray(0, at);
+        const last = pending.subarray(0, at);
         pending = pending.subarray(at + delimiter.length);
+        partDone = true;
+        if (last.length > 0) yield last;
         return;
       }
-      let tail = pending;
-      if (pending.length > keep) {
-        yield pending.subarray(0, pending.length - keep);
-        tail = pending.subarray(pending.length - keep);
+      const hold = heldBack(pending);
+      const tail = pending.subarray(pending.length - hold);
+      if (pending.length > hold) {
+        const out = pending.subarray(0, pending.length - hold);
+        pending = tail;
+        yield out;
       }
       const chunk = await nextChunk();
       if (chunk === undefined) throw malformed();
+      if (hold === 0) {
+        pending = chunk;
+        continue;
+      }
       if (chunk.length < keep) {
         pending = Buffer.concat([tail, chunk]); // a tiny chunk: join and search again
         continue;
@@ -151,12 +171,13 @@ export async function* readMultipartEntries(req: IncomingMessage): AsyncGenerato
       const seam = Buffer.concat([tail, chunk.subarray(0, keep)]);
       const inSeam = seam.indexOf(delimiter);
       if (inSeam !== -1 && inSeam < tail.length) {
-        if (inSeam > 0) yield tail.subarray(0, inSeam);
         pending = chunk.subarray(inSeam + delimiter.length - tail.length);
+        partDone = true;
+        if (inSeam > 0) yield tail.subarray(0, inSeam);
         return;
       }
-      if (tail.length > 0) yield tail;
       pending = chunk;
+      yield tail;
     }
   }
 
@@ -190,29 +211,28 @@ export async function* readMultipartEntries(req: IncomingMessage): AsyncGenerato
       pending = pending.subarray(2); // no header lines
     else headerText = (await readUntil(HEADERS_END, MAX_HEADER_BYTES)).toString('utf8');
     const headers = parsePartHeaders(headerText);
-    const content = body();
+    partDone = false;
     if (headers.filename === undefined) {
-      for await (const _ of content) {
+      for await (const _ of body()) {
         // a form field: skipped
       }
       continue;
     }
     sawPart = true;
     if (headers.contentType === 'application/x-directory') {
-      for await (const _ of content) {
+      for await (const _ of body()) {
         // a directory part has no content
       }
       yield { path: headers.filename };
       continue;
     }
-    let done = false;
-    const tracked = (async function* () {
-      yield* content;
-      done = true;
-    })();
-    yield { path: headers.filename, content: tracked };
+    yield { path: headers.filename, content: body() };
     // The consumer normally reads the whole body; whatever it left is skipped to reach the next part.
-    if (!done) for await (const _ of content) void _;
+    if (!partDone) {
+      for await (const _ of body()) {
+        // skipped
+      }
+    }
   }
   if (!sawPart) throw new AidocError('INVALID_PARAMS', 'file argument "path" is required');
 }
