@@ -45,6 +45,8 @@ export function kuboImporterOptions(options: KuboAddOptions): ImporterOptions {
     leafType,
     reduceSingleLeafToSelf: !options.trickle,
     // Same chunks and leaf blocks as the importer's defaults, with fewer copies and no wait on storage.
+    // The chunker checks its input itself: no extra async layer per network chunk.
+    chunkValidator: (source) => source,
     chunker: fixedSizeChunker(
       options.chunkSize,
       options.rawLeaves ? { before: 0, after: 0 } : unixfsLeafPadding(options.chunkSize),

@@ -1,3 +1,4 @@
+import { AidocError } from '@aidoc/sdk/errors';
 import type { Chunker } from 'ipfs-unixfs-importer/chunker';
 
 /** Free bytes to leave around each chunk inside its buffer, so a leaf block can be built around it in place. */
@@ -7,7 +8,8 @@ export interface ChunkPadding {
 }
 
 /**
- * A fixed-size chunker with the same output as ipfs-unixfs-importer's `fixedSize` (and Kubo's `size-N`): chunks
+ * A fixed-size chunker with the same output as ipfs-unixfs-importer's `fixedSize` (and Kubo's `size-N`), which
+ * also checks that every input chunk is bytes (so the importer's separate chunk validator can be skipped): chunks
  * of exactly `chunkSize` bytes, then the remainder, and one empty chunk for empty input. Each chunk is filled
  * by a single copy from the input into a buffer of its own (no list of views to concatenate). With `padding`,
  * every full chunk sits in a buffer with exactly `padding.before` free bytes before it and `padding.after` after
@@ -31,6 +33,9 @@ export function fixedSizeChunker(
     let filled = 0;
     let emitted = false;
     for await (const input of source) {
+      if (!(input instanceof Uint8Array)) {
+        throw new AidocError('INVALID_INPUT', 'File content must be bytes (Uint8Array chunks).');
+      }
       let at = 0;
       while (at < input.byteLength) {
         const n = Math.min(chunkSize - filled, input.byteLength - at);
