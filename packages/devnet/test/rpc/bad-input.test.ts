@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { type Devnet, startDevnet } from '@aidoc/devnet';
 import {
   type Hex,
@@ -158,6 +159,46 @@ describe('bad input gets the right JSON-RPC error and changes nothing', () => {
         });
         expect(((await r.json()) as Wire).result).toBe('0x7a69');
       }
+    });
+
+    it('answers an oversized upload with 413 and Connection: close, then closes the socket (not reused half-read)', async () => {
+      const { port, hostname } = new URL(devnet.rpcUrl);
+      const socket = connect(Number(port), hostname);
+      socket.on('error', () => {}); // the server may reset while we are still writing
+      let received = '';
+      socket.on('data', (b: Buffer) => {
+        received += b.toString();
+      });
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      socket.write(
+        'POST / HTTP/1.1\r\nHost: devnet\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n',
+      );
+      const chunk = Buffer.alloc(MIB, 0x20);
+      const uncaught: unknown[] = [];
+      const onUncaught = (e: unknown) => uncaught.push(e);
+      process.on('uncaughtException', onUncaught);
+      try {
+        for (let i = 0; i < 20 && !socket.destroyed && !received; i++) {
+          await new Promise<void>((resolve) => {
+            const ok = socket.write(
+              Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]),
+            );
+            if (ok) return resolve();
+            socket.once('drain', () => resolve());
+            socket.once('close', () => resolve());
+          });
+        }
+        await closed;
+        // Let the server finish its own callbacks for this connection.
+        await rpcResult(devnet.rpcUrl, 'eth_chainId');
+      } finally {
+        process.off('uncaughtException', onUncaught);
+      }
+      expect(uncaught.map(String)).toEqual([]);
+      const head = received.split('\r\n\r\n')[0] ?? '';
+      expect(head).toMatch(/^HTTP\/1\.1 413/);
+      expect(head).toMatch(/\r\nconnection: close/i);
+      expect(await rpcResult(devnet.rpcUrl, 'eth_chainId')).toBe('0x7a69');
     });
 
     it('empty batch → one -32600 error object', async () => {
