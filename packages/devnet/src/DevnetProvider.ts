@@ -1,5 +1,5 @@
-import { RpcRequestError } from 'viem';
 import { EventEmitter } from 'node:events';
+import { RpcRequestError } from 'viem';
 import type { RpcSession } from './rpc/RpcContext';
 import { type RpcDispatcher, toJsonRpcError } from './rpc/RpcDispatcher';
 import type { Eip1193Provider } from './types';
@@ -31,12 +31,16 @@ export class DevnetProvider extends EventEmitter implements Eip1193Provider {
   ) {
     super();
     this.session = {
-      notify: (subscription, result) => this.emit('message', { type: 'eth_subscription', data: { subscription, result } }),
+      notify: (subscription, result) =>
+        this.emit('message', { type: 'eth_subscription', data: { subscription, result } }),
       onClose: (fn) => this.closers.push(fn),
     };
   }
 
-  async request(args: { method: string; params?: unknown[] | Record<string, unknown> | undefined }): Promise<unknown> {
+  async request(args: {
+    method: string;
+    params?: unknown[] | Record<string, unknown> | undefined;
+  }): Promise<unknown> {
     if (typeof args !== 'object' || args === null || typeof args.method !== 'string') {
       throw new ProviderRpcError(-32600, 'invalid request: expected { method, params }');
     }

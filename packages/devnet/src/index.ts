@@ -1,3 +1,11 @@
+export type { ContentStore, ContentStoreStat, PinEntry, PinType } from './content/ContentStore';
+export {
+  type ContentServer,
+  type ContentServerOptions,
+  createContentServer,
+} from './content/createContentServer';
+export { type ContentStoreOptions, createContentStore } from './content/createContentStore';
+export { startDevnet } from './startDevnet';
 export type {
   BlockSummary,
   DevAccount,
@@ -6,7 +14,3 @@ export type {
   DevnetOptions,
   Eip1193Provider,
 } from './types';
-export { startDevnet } from './startDevnet';
-export type { ContentStore, ContentStoreStat, PinEntry, PinType } from './content/ContentStore';
-export { type ContentServer, type ContentServerOptions, createContentServer } from './content/createContentServer';
-export { type ContentStoreOptions, createContentStore } from './content/createContentStore';

@@ -1,26 +1,26 @@
-import { createAddressFromString, createContractAddress } from '@ethereumjs/util';
 import { join } from 'node:path';
-import { keccak_256 } from '@noble/hashes/sha3.js';
-import { AidocError } from '@aidoc/sdk/errors';
 import { devnetDeployer, systemDeploymentPlan } from '@aidoc/contracts';
+import { AidocError } from '@aidoc/sdk/errors';
+import { createAddressFromString, createContractAddress } from '@ethereumjs/util';
+import { keccak_256 } from '@noble/hashes/sha3.js';
 import { Chain } from './chain/Chain';
 import { DEFAULT_MNEMONIC, deriveDevAccounts } from './chain/devAccounts';
 import { installJumpAnalysisCache } from './chain/installJumpAnalysisCache';
-import { addressOf } from './chain/nativeSecp256k1';
 import type { StoredBlock } from './chain/StoredBlock';
-import { SingleValidatorProducer } from './consensus/SingleValidatorProducer';
-import { DevnetProvider } from './DevnetProvider';
+import { QbftEngine } from './consensus/qbft/QbftEngine';
+import { qbftMethods } from './consensus/qbft/qbftMethods';
+import type { ContentStore } from './content/ContentStore';
 import { type ContentServer, createContentServer } from './content/createContentServer';
 import { createContentStore } from './content/createContentStore';
-import type { ContentStore } from './content/ContentStore';
+import { DevnetProvider } from './DevnetProvider';
 import { debugMethods } from './rpc/debugMethods';
 import { devMethods } from './rpc/devMethods';
 import { ethMethods } from './rpc/ethMethods';
 import { FilterManager } from './rpc/FilterManager';
 import type { RpcContext, RpcHandler } from './rpc/RpcContext';
 import { RpcDispatcher } from './rpc/RpcDispatcher';
-import type { BlockSelector } from './rpc/rpcParams';
 import { type RpcServer, startRpcServer } from './rpc/RpcServer';
+import type { BlockSelector } from './rpc/rpcParams';
 import type { BlockSummary, Devnet, DevnetOptions } from './types';
 
 const VERSION = '0.1.0';
@@ -33,17 +33,29 @@ export function devnetValidatorKey(index: number): Uint8Array {
   return keccak_256(new TextEncoder().encode(`aidoc.devnet.validator.${index}`));
 }
 
-function checkOptions(o: DevnetOptions): Required<Pick<DevnetOptions, 'host' | 'port' | 'chainId' | 'accounts'>> {
+function checkOptions(
+  o: DevnetOptions,
+): Required<Pick<DevnetOptions, 'host' | 'port' | 'chainId' | 'accounts'>> {
   const int = (v: unknown, name: string, min: number, max: number) => {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-      throw new AidocError('INVALID_INPUT', `${name} must be an integer from ${min} to ${max}, got ${String(v)}`);
+      throw new AidocError(
+        'INVALID_INPUT',
+        `${name} must be an integer from ${min} to ${max}, got ${String(v)}`,
+      );
     }
     return v;
   };
   const host = o.host ?? '127.0.0.1';
-  if (typeof host !== 'string' || host.length === 0) throw new AidocError('INVALID_INPUT', 'host must be a non-empty string');
-  if (o.blockTime !== undefined && (typeof o.blockTime !== 'number' || !(o.blockTime >= 0) || !Number.isFinite(o.blockTime))) {
-    throw new AidocError('INVALID_INPUT', `blockTime must be a number of seconds >= 0, got ${String(o.blockTime)}`);
+  if (typeof host !== 'string' || host.length === 0)
+    throw new AidocError('INVALID_INPUT', 'host must be a non-empty string');
+  if (
+    o.blockTime !== undefined &&
+    (typeof o.blockTime !== 'number' || !(o.blockTime >= 0) || !Number.isFinite(o.blockTime))
+  ) {
+    throw new AidocError(
+      'INVALID_INPUT',
+      `blockTime must be a number of seconds >= 0, got ${String(o.blockTime)}`,
+    );
   }
   if (o.balance !== undefined && (typeof o.balance !== 'bigint' || o.balance < 0n)) {
     throw new AidocError('INVALID_INPUT', 'balance must be a non-negative bigint (in ether)');
@@ -70,8 +82,14 @@ function checkOptions(o: DevnetOptions): Required<Pick<DevnetOptions, 'host' | '
  */
 export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> {
   const { host, port, chainId, accounts: accountCount } = checkOptions(options);
-  if (options.ipfsPort !== undefined && (!Number.isInteger(options.ipfsPort) || options.ipfsPort < 0 || options.ipfsPort > 65535)) {
-    throw new AidocError('INVALID_INPUT', `ipfsPort must be an integer from 0 to 65535, got ${String(options.ipfsPort)}`);
+  if (
+    options.ipfsPort !== undefined &&
+    (!Number.isInteger(options.ipfsPort) || options.ipfsPort < 0 || options.ipfsPort > 65535)
+  ) {
+    throw new AidocError(
+      'INVALID_INPUT',
+      `ipfsPort must be an integer from 0 to 65535, got ${String(options.ipfsPort)}`,
+    );
   }
   // A test suite that asks for a free RPC port wants a free IPFS port too.
   const ipfsPort = options.ipfsPort ?? (port === 0 ? 0 : 5001);
@@ -79,8 +97,18 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
   await installJumpAnalysisCache();
   const accounts = deriveDevAccounts(options.mnemonic ?? DEFAULT_MNEMONIC, accountCount);
   const balance = (options.balance ?? 10_000n) * ETHER;
-  const validatorKey = devnetValidatorKey(0);
-  const validator = addressOf(validatorKey);
+  const validatorCount = options.validators ?? 4;
+  if (!Number.isInteger(validatorCount) || validatorCount < 1 || validatorCount > 64) {
+    throw new AidocError('INVALID_INPUT', `validators must be an integer from 1 to 64, got ${String(options.validators)}`);
+  }
+  const roundTimeoutMs = options.roundTimeout ?? 1000;
+  if (!Number.isInteger(roundTimeoutMs) || roundTimeoutMs < 10 || roundTimeoutMs > 600_000) {
+    throw new AidocError('INVALID_INPUT', `roundTimeout must be an integer of milliseconds from 10 to 600000, got ${String(options.roundTimeout)}`);
+  }
+  const producer = new QbftEngine({
+    keys: Array.from({ length: validatorCount }, (_, i) => devnetValidatorKey(i)),
+    roundTimeoutMs,
+  });
 
   const steps = systemDeploymentPlan({
     deployer: devnetDeployer,
@@ -90,18 +118,21 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
   const chain = new Chain({
     chainId,
     alloc: accounts.map((a) => ({ address: a.address, balance })),
-    validators: [validator],
+    validators: producer.genesisValidators(),
     genesisDeployment: { deployer: devnetDeployer.toLowerCase() as `0x${string}`, steps },
     dataDir: options.dataDir,
     fsync: options.fsync,
   });
   const resumed = await chain.init();
-  if (resumed) log({ level: 'info', msg: 'resumed from data directory', dataDir: options.dataDir, head: Number(chain.head.number) });
+  if (resumed)
+    log({
+      level: 'info',
+      msg: 'resumed from data directory',
+      dataDir: options.dataDir,
+      head: Number(chain.head.number),
+    });
   const contracts = deployedAddresses(steps);
 
-  const producer = new SingleValidatorProducer(validatorKey, validator, (error) =>
-    log({ level: 'error', msg: 'block production failed', error: String((error as Error)?.stack ?? error) }),
-  );
   const filters = new FilterManager(chain);
   const waiters = new Map<string, () => void>();
   chain.on('block', (b) => {
@@ -116,7 +147,9 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     chain,
     producer,
     filters,
-    devKeys: new Map(accounts.map((a) => [a.address, Uint8Array.from(Buffer.from(a.privateKey.slice(2), 'hex'))])),
+    devKeys: new Map(
+      accounts.map((a) => [a.address, Uint8Array.from(Buffer.from(a.privateKey.slice(2), 'hex'))]),
+    ),
     contracts,
     clientVersion: `AidocDevnet/v${VERSION}/${process.platform}-${process.arch}/node${process.versions.node}`,
     resolveBlock: (sel) => resolveBlock(chain, sel),
@@ -152,10 +185,20 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     }),
   };
   const methods = new Map<string, RpcHandler>(
-    Object.entries({ ...ethMethods(ctx), ...devMethods(ctx), ...debugMethods(ctx), ...aidocMethods }),
+    Object.entries({
+      ...ethMethods(ctx),
+      ...devMethods(ctx),
+      ...debugMethods(ctx),
+      ...(qbftMethods(producer, chain) as Record<string, RpcHandler>),
+      ...aidocMethods,
+    }),
   );
   const onInternalError = (err: unknown) =>
-    log({ level: 'error', msg: 'internal error while serving a request', error: String((err as Error)?.stack ?? err) });
+    log({
+      level: 'error',
+      msg: 'internal error while serving a request',
+      error: String((err as Error)?.stack ?? err),
+    });
   const dispatcher = new RpcDispatcher(methods, onInternalError);
   const provider = new DevnetProvider(dispatcher, onInternalError);
   producer.start(chain);
@@ -201,7 +244,12 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     for (const l of listeners) l(s);
   });
   let stopped: Promise<void> | undefined;
-  log({ level: 'info', msg: 'devnet ready', chainId, rpc: server ? `http://${urlHost}:${server.port}` : undefined });
+  log({
+    level: 'info',
+    msg: 'devnet ready',
+    chainId,
+    rpc: server ? `http://${urlHost}:${server.port}` : undefined,
+  });
   return {
     rpcUrl: server ? `http://${urlHost}:${server.port}` : '',
     wsUrl: server ? `ws://${urlHost}:${server.port}` : '',

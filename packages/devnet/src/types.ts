@@ -16,6 +16,10 @@ export interface DevnetOptions {
   blockTime?: number;
   /** Native coin balance of each dev account, in ether. Default 10,000. */
   balance?: bigint;
+  /** Number of QBFT validators (1-64). Default 4, which tolerates one faulty validator. */
+  validators?: number;
+  /** First QBFT round timeout in milliseconds; it doubles per failed round. Default 1000. */
+  roundTimeout?: number;
   /** Kubo RPC API port. Default 5001 (or a free port when `port` is 0); 0 picks a free port. */
   ipfsPort?: number;
   /** Whether to start network servers at all. Default true; false gives an in-process provider only. */
@@ -40,7 +44,10 @@ export interface DevnetLogEvent {
 
 /** An EIP-1193 provider. */
 export interface Eip1193Provider {
-  request(args: { method: string; params?: unknown[] | Record<string, unknown> | undefined }): Promise<unknown>;
+  request(args: {
+    method: string;
+    params?: unknown[] | Record<string, unknown> | undefined;
+  }): Promise<unknown>;
   on(event: string, listener: (...args: unknown[]) => void): unknown;
   removeListener(event: string, listener: (...args: unknown[]) => void): unknown;
 }

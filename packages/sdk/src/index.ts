@@ -1,2 +1,3 @@
-export * from './errors';
+export * from './chain';
 export * from './content';
+export * from './errors';

@@ -1,7 +1,7 @@
 import { RLP } from '@ethereumjs/rlp';
 import { bigIntToUnpaddedBytes } from '@ethereumjs/util';
 import { keccak256 as keccak_256 } from './keccak256';
-import { type ExtraDataEncoding, type QbftExtraData, encodeQbftExtraData } from './qbftExtraData';
+import { type ExtraDataEncoding, encodeQbftExtraData, type QbftExtraData } from './qbftExtraData';
 
 /** A Prague-era block header whose extraData is QBFT-encoded. */
 export interface BlockHeader {
@@ -65,12 +65,21 @@ export function encodeHeader(h: BlockHeader): Uint8Array {
   return RLP.encode(headerFields(h, 'all'));
 }
 
+// Headers are never mutated once built (changes make new objects), so hashes are memoised per object:
+// consensus asks for the same header's hashes once per validator and message.
+const blockHashes = new WeakMap<BlockHeader, Uint8Array>();
+const sealHashes = new WeakMap<BlockHeader, Uint8Array>();
+
 /** The QBFT block hash: keccak of the header with no seals and round 0 (the same whichever quorum signed). */
 export function blockHash(h: BlockHeader): Uint8Array {
-  return keccak_256(RLP.encode(headerFields(h, 'excludeSealsAndRound')));
+  let v = blockHashes.get(h);
+  if (!v) blockHashes.set(h, (v = keccak_256(RLP.encode(headerFields(h, 'excludeSealsAndRound')))));
+  return v;
 }
 
 /** The hash a committed seal signs: keccak of the header with an empty seal list (round included). */
 export function sealHash(h: BlockHeader): Uint8Array {
-  return keccak_256(RLP.encode(headerFields(h, 'excludeSeals')));
+  let v = sealHashes.get(h);
+  if (!v) sealHashes.set(h, (v = keccak_256(RLP.encode(headerFields(h, 'excludeSeals')))));
+  return v;
 }

@@ -1,30 +1,30 @@
 import { EventEmitter } from 'node:events';
+import { AidocError } from '@aidoc/sdk/errors';
 import type { Block } from '@ethereumjs/block';
 import type { Common } from '@ethereumjs/common';
 import { RLP } from '@ethereumjs/rlp';
-import { Capability, type TypedTransaction, createTxFromRLP } from '@ethereumjs/tx';
+import { Capability, createTxFromRLP, type TypedTransaction } from '@ethereumjs/tx';
 import {
   Account,
   Address,
-  KECCAK256_RLP,
-  KECCAK256_RLP_ARRAY,
-  bytesToHex,
   bytesToBigInt,
+  bytesToHex,
   createAddressFromString,
   createContractAddress,
   hexToBytes,
+  KECCAK256_RLP,
+  KECCAK256_RLP_ARRAY,
 } from '@ethereumjs/util';
-import { type RunTxResult, type VM, createVM, encodeReceipt, runTx } from '@ethereumjs/vm';
+import { createVM, encodeReceipt, type RunTxResult, runTx, type VM } from '@ethereumjs/vm';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { keccak256 as keccak_256 } from './keccak256';
-import { AidocError } from '@aidoc/sdk/errors';
-import { type BlockHeader, QBFT_MIX_HASH, blockHash, encodeHeader } from './BlockHeader';
-import { ChainDatabase } from './ChainDatabase';
+import { type BlockHeader, blockHash, encodeHeader, QBFT_MIX_HASH } from './BlockHeader';
 import { BlockStore } from './BlockStore';
+import { ChainDatabase } from './ChainDatabase';
 import { chainCommon } from './chainCommon';
-import { FlatState, type TouchedKeys, copyAccount } from './FlatState';
+import { copyAccount, FlatState, type TouchedKeys } from './FlatState';
 import { INITIAL_BASE_FEE, nextBaseFee } from './feeMarket';
-import { Mempool, type PooledTx, effectiveTip } from './Mempool';
+import { keccak256 as keccak_256 } from './keccak256';
+import { effectiveTip, Mempool, type PooledTx } from './Mempool';
 import { type TrieNode, toNibbles, trieInsert, trieRoot } from './MerkleTrie';
 import type { QbftExtraData } from './qbftExtraData';
 import { StateOverlay } from './StateOverlay';
@@ -150,7 +150,9 @@ export class Chain extends EventEmitter<ChainEvents> {
    */
   async init(): Promise<boolean> {
     if (this.options.dataDir !== undefined) {
-      this.db = await ChainDatabase.open(this.options.dataDir, this.common, { fsync: this.options.fsync ?? false });
+      this.db = await ChainDatabase.open(this.options.dataDir, this.common, {
+        fsync: this.options.fsync ?? false,
+      });
       if (!(await this.db.isEmpty())) {
         await this.resume(this.db);
         return true;
@@ -255,7 +257,8 @@ export class Chain extends EventEmitter<ChainEvents> {
           await overlay.putAccount(deployer, after);
           names.set(step.name, expected);
         } else {
-          const to = names.get(step.to) ?? (step.to.startsWith('0x') ? createAddressFromString(step.to) : undefined);
+          const to =
+            names.get(step.to) ?? (step.to.startsWith('0x') ? createAddressFromString(step.to) : undefined);
           if (!to) throw new AidocError('INTERNAL', `genesis call targets unknown contract ${step.to}`);
           const result = await vm.evm.runCall({
             caller: deployer,
@@ -385,7 +388,9 @@ export class Chain extends EventEmitter<ChainEvents> {
     try {
       tx = createTxFromRLP(raw, { common: this.common });
     } catch (e) {
-      throw new AidocError('INVALID_INPUT', `transaction could not be decoded: ${ejsMessage(e)}`, { cause: e });
+      throw new AidocError('INVALID_INPUT', `transaction could not be decoded: ${ejsMessage(e)}`, {
+        cause: e,
+      });
     }
     if (tx.type === 3) {
       throw new AidocError('UNSUPPORTED', 'blob transactions (type 3) are not supported by the devnet');
@@ -416,7 +421,10 @@ export class Chain extends EventEmitter<ChainEvents> {
       return; // malformed: the decoder reports it
     }
     if (have !== undefined && have !== this.common.chainId()) {
-      throw new AidocError('INVALID_TRANSACTION', `invalid chain id for signer: have ${have}, want ${this.chainId}`);
+      throw new AidocError(
+        'INVALID_TRANSACTION',
+        `invalid chain id for signer: have ${have}, want ${this.chainId}`,
+      );
     }
   }
 
@@ -445,10 +453,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     }
     const fee = 'maxFeePerGas' in tx ? tx.maxFeePerGas : (tx as { gasPrice: bigint }).gasPrice;
     if ('maxPriorityFeePerGas' in tx && tx.maxPriorityFeePerGas > tx.maxFeePerGas) {
-      throw new AidocError(
-        'INVALID_TRANSACTION',
-        'max priority fee per gas higher than max fee per gas',
-      );
+      throw new AidocError('INVALID_TRANSACTION', 'max priority fee per gas higher than max fee per gas');
     }
     const baseFee = this.nextBaseFee();
     if (fee < baseFee) {
@@ -561,7 +566,15 @@ export class Chain extends EventEmitter<ChainEvents> {
           }
           gasUsed += result.totalGasSpent;
           const from = p.from as `0x${string}`;
-          const receipt = this.toReceipt(p.tx, from, result, gasUsed, baseFeePerGas, transactions.length, logIndex);
+          const receipt = this.toReceipt(
+            p.tx,
+            from,
+            result,
+            gasUsed,
+            baseFeePerGas,
+            transactions.length,
+            logIndex,
+          );
           logIndex += receipt.logs.length;
           transactions.push({ tx: p.tx, hash: p.hash as `0x${string}`, from });
           receipts.push(receipt);
@@ -576,7 +589,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     const touched = await this.state.applyBlockTouching(number, overlay.changes());
     const stateRoot = this.state.stateRoot();
     const bloom = new Uint8Array(256);
-    for (const r of receipts) for (let i = 0; i < 256; i++) bloom[i]! |= r.logsBloom[i]!;
+    for (const r of receipts) for (let i = 0; i < 256; i++) bloom[i]! |= r.logsBloom[i] ?? 0;
     const header: BlockHeader = {
       parentHash: hexToBytes(parent.hash),
       uncleHash: KECCAK256_RLP_ARRAY,
@@ -620,7 +633,8 @@ export class Chain extends EventEmitter<ChainEvents> {
 
   private static transactionsRoot(txs: StoredTx[]): Uint8Array {
     let trie: TrieNode | null = null;
-    for (let i = 0; i < txs.length; i++) trie = trieInsert(trie, toNibbles(RLP.encode(i)), txs[i]!.tx.serialize());
+    for (let i = 0; i < txs.length; i++)
+      trie = trieInsert(trie, toNibbles(RLP.encode(i)), txs[i]!.tx.serialize());
     return trieRoot(trie);
   }
 
@@ -678,7 +692,17 @@ export class Chain extends EventEmitter<ChainEvents> {
       }
     }
     this.emit('block', block);
+    if (block.number % 64n === 0n) this.pruneHistory();
     return block;
+  }
+
+  /** Blocks of state history kept for historical reads (snapshots pin older history until reverted). */
+  static readonly HISTORY_BLOCKS = 4096;
+
+  private pruneHistory(): void {
+    let oldestSnapshot = Number.POSITIVE_INFINITY;
+    for (const s of this.snapshots.values()) oldestSnapshot = Math.min(oldestSnapshot, s.stateVersion);
+    this.state.pruneHistory(Chain.HISTORY_BLOCKS, oldestSnapshot);
   }
 
   /** Undo a candidate that consensus did not commit. */
@@ -688,7 +712,11 @@ export class Chain extends EventEmitter<ChainEvents> {
     this.pending = undefined;
   }
 
-  private toStoredBlock(header: BlockHeader, transactions: StoredTx[], receipts: StoredReceipt[]): StoredBlock {
+  private toStoredBlock(
+    header: BlockHeader,
+    transactions: StoredTx[],
+    receipts: StoredReceipt[],
+  ): StoredBlock {
     const hash = bytesToHex(blockHash(header)) as `0x${string}`;
     let size = encodeHeader(header).length + 8;
     for (const t of transactions) size += t.tx.serialize().length;
@@ -771,7 +799,13 @@ export class Chain extends EventEmitter<ChainEvents> {
         ...(err ? { error: err.error } : {}),
       };
     } catch (e) {
-      return { success: false, returnData: new Uint8Array(), gasUsed: gas, gasRefund: 0n, error: ejsMessage(e) };
+      return {
+        success: false,
+        returnData: new Uint8Array(),
+        gasUsed: gas,
+        gasRefund: 0n,
+        error: ejsMessage(e),
+      };
     } finally {
       release();
     }
@@ -782,21 +816,29 @@ export class Chain extends EventEmitter<ChainEvents> {
     const base = this.stateAt(n);
     const header = (n === undefined ? this.head : this.blocks.byNumber(n))!.header;
     let hi = params.gas ?? this.gasLimit;
-    const balance = (overrides?.[params.from ?? '']?.balance ?? base.account(params.from ?? '')?.balance) ?? 0n;
+    const balance = overrides?.[params.from ?? '']?.balance ?? base.account(params.from ?? '')?.balance ?? 0n;
     const value = params.value ?? 0n;
     if (value > balance) {
-      throw new AidocError('INSUFFICIENT_FUNDS', `insufficient funds for transfer: have ${balance} want ${value}`, {
-        data: { have: balance.toString(), want: value.toString() },
-      });
+      throw new AidocError(
+        'INSUFFICIENT_FUNDS',
+        `insufficient funds for transfer: have ${balance} want ${value}`,
+        {
+          data: { have: balance.toString(), want: value.toString() },
+        },
+      );
     }
     const price = params.gasPrice ?? params.maxFeePerGas;
     if (price !== undefined && price > 0n) {
       // As geth: the sender can only buy so much gas.
       const affordable = (balance - value) / price;
       if (affordable < 21_000n) {
-        throw new AidocError('INSUFFICIENT_FUNDS', `insufficient funds for gas * price + value: have ${balance}`, {
-          data: { have: balance.toString() },
-        });
+        throw new AidocError(
+          'INSUFFICIENT_FUNDS',
+          `insufficient funds for gas * price + value: have ${balance}`,
+          {
+            data: { have: balance.toString() },
+          },
+        );
       }
       if (affordable < hi) hi = affordable;
     }
@@ -925,7 +967,8 @@ async function applyStateOverrides(overlay: StateOverlay, overrides: StateOverri
     if (o.code !== undefined) await overlay.putCode(address, o.code);
     if (o.state) {
       await overlay.clearStorage(address);
-      for (const [k, v] of Object.entries(o.state)) await overlay.putStorage(address, hexToBytes(k as `0x${string}`), v);
+      for (const [k, v] of Object.entries(o.state))
+        await overlay.putStorage(address, hexToBytes(k as `0x${string}`), v);
     }
     if (o.stateDiff) {
       for (const [k, v] of Object.entries(o.stateDiff)) {
@@ -939,9 +982,13 @@ async function applyStateOverrides(overlay: StateOverlay, overrides: StateOverri
 export function executionError(r: ExecutionOutcome): AidocError {
   if (r.error === 'revert') {
     const reason = decodeRevertReason(r.returnData);
-    return new AidocError('EXECUTION_REVERTED', reason ? `execution reverted: ${reason}` : 'execution reverted', {
-      data: { data: bytesToHex(r.returnData) },
-    });
+    return new AidocError(
+      'EXECUTION_REVERTED',
+      reason ? `execution reverted: ${reason}` : 'execution reverted',
+      {
+        data: { data: bytesToHex(r.returnData) },
+      },
+    );
   }
   return new AidocError('INVALID_TRANSACTION', r.error ?? 'execution failed');
 }
@@ -961,16 +1008,16 @@ export function decodeRevertReason(data: Uint8Array): string | undefined {
 }
 
 const PANIC_REASONS: Record<number, string> = {
-  0x00: 'generic panic (0x00)',
-  0x01: 'assertion failed (0x01)',
-  0x11: 'arithmetic underflow or overflow (0x11)',
-  0x12: 'division or modulo by zero (0x12)',
-  0x21: 'enum overflow (0x21)',
-  0x22: 'invalid encoded storage byte array accessed (0x22)',
-  0x31: 'out-of-bounds array access; popping on an empty array (0x31)',
-  0x32: 'out-of-bounds access of an array or bytesN (0x32)',
-  0x41: 'out of memory (0x41)',
-  0x51: 'uninitialized function (0x51)',
+  0: 'generic panic (0x00)',
+  1: 'assertion failed (0x01)',
+  17: 'arithmetic underflow or overflow (0x11)',
+  18: 'division or modulo by zero (0x12)',
+  33: 'enum overflow (0x21)',
+  34: 'invalid encoded storage byte array accessed (0x22)',
+  49: 'out-of-bounds array access; popping on an empty array (0x31)',
+  50: 'out-of-bounds access of an array or bytesN (0x32)',
+  65: 'out of memory (0x41)',
+  81: 'uninitialized function (0x51)',
 };
 
 export { copyAccount, keccak_256, type StateChanges };

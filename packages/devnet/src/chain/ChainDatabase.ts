@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { AidocError } from '@aidoc/sdk/errors';
 import type { Common } from '@ethereumjs/common';
 import { RLP } from '@ethereumjs/rlp';
 import { createTxFromRLP } from '@ethereumjs/tx';
@@ -12,7 +13,6 @@ import {
   createAddressFromString,
   hexToBytes,
 } from '@ethereumjs/util';
-import { AidocError } from '@aidoc/sdk/errors';
 import { ClassicLevel } from 'classic-level';
 import { type BlockHeader, headerFields } from './BlockHeader';
 import type { FlatState, TouchedKeys } from './FlatState';
@@ -94,7 +94,9 @@ export class ChainDatabase {
       const locked = String((e as { cause?: unknown })?.cause ?? e).includes('LOCK');
       throw new AidocError(
         'DATA_DIR',
-        locked ? `the data directory ${dir} is in use by another devnet` : `cannot open the data directory ${dir}`,
+        locked
+          ? `the data directory ${dir} is in use by another devnet`
+          : `cannot open the data directory ${dir}`,
         { details: locked ? 'Stop the other devnet or pick another --data-dir.' : undefined, cause: e },
       );
     }
@@ -151,7 +153,8 @@ export class ChainDatabase {
         else ops.push({ type: 'del', key: k });
       }
     }
-    for (const [hash, code] of touched.code) ops.push({ type: 'put', key: key(PREFIX.code, bytes(hash)), value: code });
+    for (const [hash, code] of touched.code)
+      ops.push({ type: 'put', key: key(PREFIX.code, bytes(hash)), value: code });
     ops.push({ type: 'put', key: META_STATE_ROOT, value: state.stateRoot() });
     return ops;
   }
@@ -187,7 +190,12 @@ export class ChainDatabase {
   }
 
   /** Persist a revert to block `head`: removed blocks deleted, reverted state rewritten. */
-  async writeRevert(head: bigint, removed: StoredBlock[], touched: TouchedKeys, state: FlatState): Promise<void> {
+  async writeRevert(
+    head: bigint,
+    removed: StoredBlock[],
+    touched: TouchedKeys,
+    state: FlatState,
+  ): Promise<void> {
     await this.write([
       ...this.stateOps(touched, state),
       ...removed.map((b): BatchOp => ({ type: 'del', key: blockKey(b.number) })),
@@ -204,18 +212,30 @@ export class ChainDatabase {
       blocks.push(decodeStoredBlock(value, this.common));
     }
     if (BigInt(blocks.length) !== head + 1n) {
-      throw new AidocError('DATA_DIR', `the data directory is damaged: head ${head} but ${blocks.length} blocks stored`);
+      throw new AidocError(
+        'DATA_DIR',
+        `the data directory is damaged: head ${head} but ${blocks.length} blocks stored`,
+      );
     }
     const accounts: [string, Account][] = [];
-    for await (const [k, v] of this.db.iterator({ gt: Uint8Array.of(PREFIX.account), lt: Uint8Array.of(PREFIX.account + 1) })) {
+    for await (const [k, v] of this.db.iterator({
+      gt: Uint8Array.of(PREFIX.account),
+      lt: Uint8Array.of(PREFIX.account + 1),
+    })) {
       accounts.push([bytesToHex(k.subarray(1)), createAccountFromRLP(v)]);
     }
     const storage: [string, string, Uint8Array][] = [];
-    for await (const [k, v] of this.db.iterator({ gt: Uint8Array.of(PREFIX.storage), lt: Uint8Array.of(PREFIX.storage + 1) })) {
+    for await (const [k, v] of this.db.iterator({
+      gt: Uint8Array.of(PREFIX.storage),
+      lt: Uint8Array.of(PREFIX.storage + 1),
+    })) {
       storage.push([bytesToHex(k.subarray(1, 21)), Buffer.from(k.subarray(21)).toString('hex'), v]);
     }
     const code: [string, Uint8Array][] = [];
-    for await (const [k, v] of this.db.iterator({ gt: Uint8Array.of(PREFIX.code), lt: Uint8Array.of(PREFIX.code + 1) })) {
+    for await (const [k, v] of this.db.iterator({
+      gt: Uint8Array.of(PREFIX.code),
+      lt: Uint8Array.of(PREFIX.code + 1),
+    })) {
       code.push([bytesToHex(k.subarray(1)), v]);
     }
     const stateRoot = (await this.db.get(META_STATE_ROOT)) ?? blocks[blocks.length - 1]!.header.stateRoot;
@@ -228,7 +248,12 @@ export class ChainDatabase {
 }
 
 function encodeLog(l: StoredLog): Uint8Array[] | Uint8Array[][] {
-  return [bytes(l.address), l.topics.map(bytes), bytes(l.data), bigIntToUnpaddedBytes(BigInt(l.logIndex))] as never;
+  return [
+    bytes(l.address),
+    l.topics.map(bytes),
+    bytes(l.data),
+    bigIntToUnpaddedBytes(BigInt(l.logIndex)),
+  ] as never;
 }
 
 function encodeReceiptRecord(r: StoredReceipt): unknown[] {

@@ -1,5 +1,5 @@
 import { RLP } from '@ethereumjs/rlp';
-import { Account, KECCAK256_RLP, hexToBytes } from '@ethereumjs/util';
+import { Account, hexToBytes, KECCAK256_RLP } from '@ethereumjs/util';
 import { keccak256 as keccak_256 } from './keccak256';
 import { type TrieNode, toNibbles, trieDelete, trieInsert, trieRoot } from './MerkleTrie';
 import type { StateChanges, StateReader } from './StateReader';
@@ -49,6 +49,8 @@ export class FlatState implements StateReader {
   private readonly storageMap = new Map<string, Map<string, Uint8Array>>();
   private readonly codes = new Map<string, Uint8Array>();
   private readonly undo: BlockUndo[] = [];
+  /** How many of the oldest undo records were dropped (versions stay absolute). */
+  private prunedRecords = 0;
   private head = -1n;
   /** Oldest block whose pre-state can still be reconstructed. */
   private oldestUndoable = 0n;
@@ -102,13 +104,14 @@ export class FlatState implements StateReader {
 
   /** An opaque position in the change history, for {@link revertToVersion}. */
   version(): number {
-    return this.undo.length;
+    return this.prunedRecords + this.undo.length;
   }
 
   /** Undo every block and patch recorded after `version`; returns the keys that changed. */
   revertToVersion(version: number): TouchedKeys {
+    if (version < this.prunedRecords) throw new RangeError(`state version ${version} is no longer kept`);
     const touched = emptyTouched();
-    while (this.undo.length > version) this.popUndo(touched);
+    while (this.version() > version) this.popUndo(touched);
     return touched;
   }
 
@@ -200,7 +203,8 @@ export class FlatState implements StateReader {
       const slots = dirtySlots.get(addr);
       const cleared = changes.clearedStorage.has(addr);
       if (next === undefined || cleared || slots !== undefined) {
-        if (!undo.storageTriesBefore.has(addr)) undo.storageTriesBefore.set(addr, this.storageTries.get(addr) ?? null);
+        if (!undo.storageTriesBefore.has(addr))
+          undo.storageTriesBefore.set(addr, this.storageTries.get(addr) ?? null);
       }
       if (next === undefined) {
         this.accounts.delete(addr);
@@ -214,7 +218,8 @@ export class FlatState implements StateReader {
       if (slots !== undefined) {
         for (const [slot, value] of slots) {
           const k = this.nibblesOf(slot, () => hexToBytes(`0x${slot}`));
-          storageTrie = value.length === 0 ? trieDelete(storageTrie, k) : trieInsert(storageTrie, k, RLP.encode(value));
+          storageTrie =
+            value.length === 0 ? trieDelete(storageTrie, k) : trieInsert(storageTrie, k, RLP.encode(value));
         }
       }
       if (storageTrie === null) this.storageTries.delete(addr);
@@ -229,7 +234,8 @@ export class FlatState implements StateReader {
 
   /** Undo every block above `blockNumber` (for `evm_revert` and abandoned candidates). */
   revertTo(blockNumber: bigint): void {
-    while (this.undo.length > 0 && this.undo[this.undo.length - 1]!.block > blockNumber) this.popUndo(emptyTouched());
+    while (this.undo.length > 0 && this.undo[this.undo.length - 1]!.block > blockNumber)
+      this.popUndo(emptyTouched());
   }
 
   private popUndo(touched: TouchedKeys): void {
@@ -284,7 +290,11 @@ export class FlatState implements StateReader {
       const stored = copyAccount(a);
       let storageTrie: TrieNode | null = null;
       for (const [slot, value] of this.storageMap.get(addr) ?? []) {
-        storageTrie = trieInsert(storageTrie, this.nibblesOf(slot, () => hexToBytes(`0x${slot}`)), RLP.encode(value));
+        storageTrie = trieInsert(
+          storageTrie,
+          this.nibblesOf(slot, () => hexToBytes(`0x${slot}`)),
+          RLP.encode(value),
+        );
       }
       if (storageTrie) this.storageTries.set(addr, storageTrie);
       stored.storageRoot = trieRoot(storageTrie);
@@ -340,10 +350,18 @@ export class FlatState implements StateReader {
   }
 
   /** Drop undo records older than `keep` blocks (bounds memory on long runs). */
-  pruneHistory(keep: number): void {
-    const excess = this.undo.length - keep;
+  pruneHistory(keepBlocks: number, keepVersion = Number.POSITIVE_INFINITY): void {
+    let excess = 0;
+    while (
+      excess < this.undo.length &&
+      this.undo[excess]!.block <= this.head - BigInt(keepBlocks) &&
+      this.prunedRecords + excess < keepVersion
+    ) {
+      excess++;
+    }
     if (excess > 0) {
       const removed = this.undo.splice(0, excess);
+      this.prunedRecords += excess;
       this.oldestUndoable = removed[removed.length - 1]!.block + 1n;
     }
   }

@@ -1,5 +1,5 @@
-import type { TypedTransaction } from '@ethereumjs/tx';
 import { AidocError } from '@aidoc/sdk/errors';
+import type { TypedTransaction } from '@ethereumjs/tx';
 
 /** A transaction waiting in the pool. */
 export interface PooledTx {

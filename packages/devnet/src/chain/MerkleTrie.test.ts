@@ -2,12 +2,22 @@ import { MerklePatriciaTrie } from '@ethereumjs/mpt';
 import { bytesToHex } from '@ethereumjs/util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EMPTY_TRIE_ROOT, type TrieNode, toNibbles, trieDelete, trieGet, trieInsert, trieRoot } from './MerkleTrie';
+import {
+  EMPTY_TRIE_ROOT,
+  type TrieNode,
+  toNibbles,
+  trieDelete,
+  trieGet,
+  trieInsert,
+  trieRoot,
+} from './MerkleTrie';
 
 describe('MerkleTrie', () => {
   it('has the empty-trie root of an empty trie', async () => {
     expect(bytesToHex(trieRoot(null))).toBe(bytesToHex(new MerklePatriciaTrie().root()));
-    expect(bytesToHex(EMPTY_TRIE_ROOT)).toBe('0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421');
+    expect(bytesToHex(EMPTY_TRIE_ROOT)).toBe(
+      '0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421',
+    );
   });
 
   it('gives the same roots as @ethereumjs/mpt over random inserts and deletes, and keeps old roots intact', async () => {
@@ -37,7 +47,8 @@ describe('MerkleTrie', () => {
           expect(bytesToHex(trieRoot(root))).toBe(bytesToHex(ref.root()));
           history.push([root, bytesToHex(ref.root())]);
         }
-        for (const [k, v] of model) expect(trieGet(root, toNibbles(Uint8Array.from(Buffer.from(k.slice(2), 'hex'))))).toEqual(v);
+        for (const [k, v] of model)
+          expect(trieGet(root, toNibbles(Uint8Array.from(Buffer.from(k.slice(2), 'hex'))))).toEqual(v);
         // Persistence: every earlier root still hashes to what it hashed to then.
         for (const [r, h] of history) expect(bytesToHex(trieRoot(r))).toBe(h);
       }),

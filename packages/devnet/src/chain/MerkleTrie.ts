@@ -44,7 +44,11 @@ export const EMPTY_TRIE_ROOT = keccak_256(RLP_EMPTY_STRING);
 
 const leaf = (path: Uint8Array, value: Uint8Array): LeafNode => ({ kind: 0, path, value });
 const extension = (path: Uint8Array, child: TrieNode): ExtensionNode => ({ kind: 1, path, child });
-const branch = (children: (TrieNode | null)[], value: Uint8Array | null): BranchNode => ({ kind: 2, children, value });
+const branch = (children: (TrieNode | null)[], value: Uint8Array | null): BranchNode => ({
+  kind: 2,
+  children,
+  value,
+});
 
 function concatNibbles(a: Uint8Array | number, b: Uint8Array): Uint8Array {
   const head = typeof a === 'number' ? Uint8Array.of(a) : a;
@@ -94,7 +98,8 @@ export function trieInsert(node: TrieNode | null, key: Uint8Array, value: Uint8A
     if (common === path.length) branchValue = node.value;
     else children[path[common]!] = leaf(path.subarray(common + 1), node.value);
   } else {
-    children[path[common]!] = common + 1 === path.length ? node.child : extension(path.subarray(common + 1), node.child);
+    children[path[common]!] =
+      common + 1 === path.length ? node.child : extension(path.subarray(common + 1), node.child);
   }
   // The new key.
   if (i + common === key.length) branchValue = value;

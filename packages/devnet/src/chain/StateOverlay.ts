@@ -1,14 +1,14 @@
 import type { AccountFields, StateManagerInterface, StorageDump } from '@ethereumjs/common';
-import { keccak256 as keccak_256 } from './keccak256';
 import {
   Account,
   type Address,
-  KECCAK256_NULL,
   bytesToHex,
   bytesToUnprefixedHex,
+  KECCAK256_NULL,
   unpadBytes,
 } from '@ethereumjs/util';
 import { copyAccount } from './FlatState';
+import { keccak256 as keccak_256 } from './keccak256';
 import type { StateChanges, StateReader } from './StateReader';
 
 const EMPTY = new Uint8Array(0);
@@ -64,7 +64,12 @@ export class StateOverlay implements StateManagerInterface {
 
   private writeAccount(addr: string, next: Account | null): void {
     if (this.checkpoints.length > 0) {
-      this.journal.push({ kind: 'account', addr, had: this.accounts.has(addr), prev: this.accounts.get(addr) });
+      this.journal.push({
+        kind: 'account',
+        addr,
+        had: this.accounts.has(addr),
+        prev: this.accounts.get(addr),
+      });
     }
     this.accounts.set(addr, next);
   }
@@ -104,7 +109,8 @@ export class StateOverlay implements StateManagerInterface {
   async putCode(address: Address, value: Uint8Array): Promise<void> {
     const hash = value.length === 0 ? KECCAK256_NULL : this.keccak(value);
     const hex = bytesToHex(hash);
-    if (value.length > 0 && !this.codes.has(hex) && this.base.code(hex).length === 0) this.codes.set(hex, value);
+    if (value.length > 0 && !this.codes.has(hex) && this.base.code(hex).length === 0)
+      this.codes.set(hex, value);
     await this.modifyAccountFields(address, { codeHash: hash });
   }
 
@@ -173,7 +179,8 @@ export class StateOverlay implements StateManagerInterface {
   async dumpStorage(address: Address): Promise<StorageDump> {
     const addr = address.toString();
     const out: StorageDump = {};
-    if (!this.cleared.has(addr)) for (const [slot, v] of this.base.storageSlots(addr)) out[slot] = bytesToHex(v);
+    if (!this.cleared.has(addr))
+      for (const [slot, v] of this.base.storageSlots(addr)) out[slot] = bytesToHex(v);
     for (const [slot, v] of this.slots.get(addr) ?? []) {
       if (v.length === 0) delete out[slot];
       else out[slot] = bytesToHex(v);

@@ -1,5 +1,5 @@
 import { paramsBlock } from '@ethereumjs/block';
-import { type Common, Hardfork, Mainnet, createCustomCommon } from '@ethereumjs/common';
+import { type Common, createCustomCommon, Hardfork, Mainnet } from '@ethereumjs/common';
 import { paramsEVM } from '@ethereumjs/evm';
 import { paramsTx } from '@ethereumjs/tx';
 import { paramsVM } from '@ethereumjs/vm';

@@ -1,7 +1,7 @@
+import { AidocError } from '@aidoc/sdk/errors';
 import { HDKey } from '@scure/bip32';
 import { mnemonicToSeedSync, validateMnemonic } from '@scure/bip39';
 import { wordlist } from '@scure/bip39/wordlists/english.js';
-import { AidocError } from '@aidoc/sdk/errors';
 import { addressOf } from './nativeSecp256k1';
 
 /** The well-known test mnemonic that Hardhat, Anvil and Foundry use. Public: never hold real funds with it. */

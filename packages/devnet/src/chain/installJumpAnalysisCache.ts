@@ -43,7 +43,9 @@ export function installJumpAnalysisCache(): Promise<void> {
     const isCommonJs = typeof module !== 'undefined' && typeof exports !== 'undefined';
     try {
       if (isCommonJs) {
-        const cjs = require(join(dist, 'cjs', 'interpreter.js')) as { Interpreter: { prototype: InterpreterProto } };
+        const cjs = require(join(dist, 'cjs', 'interpreter.js')) as {
+          Interpreter: { prototype: InterpreterProto };
+        };
         patch(cjs.Interpreter.prototype);
       } else {
         const esm = (await import(pathToFileURL(join(dist, 'esm', 'interpreter.js')).href)) as {

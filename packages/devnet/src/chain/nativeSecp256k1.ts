@@ -11,7 +11,13 @@ interface Secp256k1Native {
 const native = createRequire(import.meta.url)('secp256k1') as Secp256k1Native;
 
 /** Recover the 64-byte uncompressed public key (no 0x04 prefix), with ethereumjs' `ecrecover` signature. */
-export function ecrecover(msgHash: Uint8Array, v: bigint, r: Uint8Array, s: Uint8Array, chainId?: bigint): Uint8Array {
+export function ecrecover(
+  msgHash: Uint8Array,
+  v: bigint,
+  r: Uint8Array,
+  s: Uint8Array,
+  chainId?: bigint,
+): Uint8Array {
   let recovery: bigint;
   if (v === 0n || v === 1n) recovery = v;
   else if (v === 27n || v === 28n) recovery = v - 27n;

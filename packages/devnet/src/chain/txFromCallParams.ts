@@ -1,5 +1,5 @@
 import type { Common } from '@ethereumjs/common';
-import { type TypedTransaction, createTx } from '@ethereumjs/tx';
+import { createTx, type TypedTransaction } from '@ethereumjs/tx';
 import { Address } from '@ethereumjs/util';
 
 /** Call or transaction fields as a JSON-RPC client sends them, already parsed. */

@@ -1,5 +1,5 @@
-import type { Chain } from '../chain/Chain';
 import { sealHash } from '../chain/BlockHeader';
+import type { Chain } from '../chain/Chain';
 import { signHash } from '../chain/nativeSecp256k1';
 import type { StoredBlock } from '../chain/StoredBlock';
 import type { BlockProducer, ProduceOptions } from './BlockProducer';

@@ -28,6 +28,11 @@ export interface ContentStore {
   readonly persistent: boolean;
   /** Where blocks live: the data directory, or `memory`. */
   readonly location: string;
+  /**
+   * True when `put` keeps no reference to the bytes it was given once it has resolved (they were copied out,
+   * e.g. written to disk), so the caller may reuse that buffer. Absent or false: the store may keep them.
+   */
+  readonly releasesPutBytes?: boolean;
   /** Whether the block named by `cid` (its multihash) is stored. */
   has(cid: CID): Promise<boolean>;
   /** The block's bytes; throws `AidocError` `NOT_FOUND` when absent. */

@@ -4,7 +4,7 @@ import { importer } from 'ipfs-unixfs-importer';
 import { balanced, trickle } from 'ipfs-unixfs-importer/layout';
 import type { CID } from 'multiformats/cid';
 import type { ContentStore } from './ContentStore';
-import { fixedSizeChunker } from './fixedSizeChunker';
+import { type ChunkBufferPool, createChunkBufferPool, fixedSizeChunker } from './fixedSizeChunker';
 import { kuboBufferImporter, unixfsLeafPadding } from './kuboBufferImporter';
 import type { KuboAddOptions } from './parseKuboAddOptions';
 
@@ -35,7 +35,7 @@ const KUBO_HAMT_THRESHOLD = 262_144;
  * const opts = kuboImporterOptions(parseKuboAddOptions(new URLSearchParams('cid-version=1')));
  * ```
  */
-export function kuboImporterOptions(options: KuboAddOptions): ImporterOptions {
+export function kuboImporterOptions(options: KuboAddOptions, pool?: ChunkBufferPool): ImporterOptions {
   // go-unixfs: balanced leaves are UnixFS `file` nodes and a one-chunk file is its own root; trickle
   // leaves are UnixFS `raw` nodes and even a one-chunk file gets a root above its leaf.
   const leafType = options.trickle ? 'raw' : 'file';
@@ -50,6 +50,7 @@ export function kuboImporterOptions(options: KuboAddOptions): ImporterOptions {
     chunker: fixedSizeChunker(
       options.chunkSize,
       options.rawLeaves ? { before: 0, after: 0 } : unixfsLeafPadding(options.chunkSize),
+      pool,
     ),
     bufferImporter: kuboBufferImporter({
       cidVersion: options.cidVersion,
@@ -78,7 +79,7 @@ const WRITE_BEHIND_BYTES = 16 * 1024 * 1024;
  * flight, so hashing the next chunks overlaps the writes of the previous ones. `flush` waits for every write
  * started so far and rethrows the first failure: nothing is acknowledged before it.
  */
-function createWriteBehindSink(store: ContentStore) {
+function createWriteBehindSink(store: ContentStore, pool: ChunkBufferPool | undefined) {
   const pending = new Set<Promise<void>>();
   let bytesInFlight = 0;
   let failure: { error: unknown } | undefined;
@@ -97,6 +98,9 @@ function createWriteBehindSink(store: ContentStore) {
         () => {
           bytesInFlight -= size;
           pending.delete(write);
+          // The store copied the block out: its buffer can hold a later chunk (the importer keeps no leaf
+          // bytes past this point, see kuboBufferImporter).
+          pool?.give(bytes.buffer);
         },
         (error: unknown) => {
           bytesInFlight -= size;
@@ -164,11 +168,16 @@ export async function* addContent(
   options: KuboAddOptions,
 ): AsyncGenerator<AddEvent> {
   const queue = createEventQueue<AddEvent>();
+  // Recycle chunk buffers when the store copies blocks out (on disk); a store in memory keeps them.
+  const pool =
+    store.releasesPutBytes && !options.onlyHash
+      ? createChunkBufferPool(Math.ceil(WRITE_BEHIND_BYTES / options.chunkSize) + 8)
+      : undefined;
   const sink = options.onlyHash
     ? { put: async (cid: CID) => cid, flush: async () => {} }
-    : createWriteBehindSink(store);
+    : createWriteBehindSink(store, pool);
   const importerOptions: ImporterOptions = {
-    ...kuboImporterOptions(options),
+    ...kuboImporterOptions(options, pool),
     ...(options.progress
       ? {
           onProgress: (event: { type: string; detail: unknown }) => {

@@ -24,6 +24,8 @@ export interface ContentStoreOptions {
 interface Backend {
   readonly location: string;
   readonly persistent: boolean;
+  /** putBlock keeps no reference to the bytes once resolved. */
+  readonly releasesPutBytes: boolean;
   getBlock(key: string): Promise<Uint8Array | undefined>;
   hasBlock(key: string): Promise<boolean>;
   putBlock(key: string, bytes: Uint8Array): Promise<void>;
@@ -55,6 +57,7 @@ function memoryBackend(): Backend {
   return {
     location: 'memory',
     persistent: false,
+    releasesPutBytes: false,
     getBlock: async (key) => blocks.get(key),
     hasBlock: async (key) => blocks.has(key),
     putBlock: async (key, bytes) => {
@@ -121,6 +124,7 @@ async function diskBackend(dataDir: string, fsync: boolean): Promise<Backend> {
   return {
     location: dataDir,
     persistent: true,
+    releasesPutBytes: true,
     getBlock: async (key) => {
       if (packs.has(key)) return packs.get(key);
       if (!legacy.has(key)) return undefined;
@@ -323,6 +327,7 @@ export async function createContentStore(options: ContentStoreOptions = {}): Pro
   return {
     persistent: backend.persistent,
     location: backend.location,
+    releasesPutBytes: backend.releasesPutBytes,
     has: async (cid) => {
       assertOpen();
       return backend.hasBlock(blockKey(cid));

@@ -1,6 +1,34 @@
 import { AidocError } from '@aidoc/sdk/errors';
 import type { Chunker } from 'ipfs-unixfs-importer/chunker';
 
+/** Buffers to recycle: `take` returns a free one of the asked size (or undefined), `give` returns one. */
+export interface ChunkBufferPool {
+  take(byteLength: number): ArrayBuffer | undefined;
+  give(buffer: ArrayBufferLike): void;
+}
+
+/**
+ * A small pool of equally sized buffers (at most `max` kept), for chunks whose blocks the store copies out.
+ *
+ * @example
+ * ```ts
+ * const pool = createChunkBufferPool(80);
+ * const chunker = fixedSizeChunker(262_144, undefined, pool);
+ * ```
+ */
+export function createChunkBufferPool(max: number): ChunkBufferPool {
+  const free: ArrayBuffer[] = [];
+  return {
+    take: (byteLength) => {
+      const buffer = free.pop();
+      return buffer !== undefined && buffer.byteLength === byteLength ? buffer : undefined;
+    },
+    give: (buffer) => {
+      if (free.length < max && buffer instanceof ArrayBuffer) free.push(buffer);
+    },
+  };
+}
+
 /** Free bytes to leave around each chunk inside its buffer, so a leaf block can be built around it in place. */
 export interface ChunkPadding {
   before: number;
@@ -13,7 +41,8 @@ export interface ChunkPadding {
  * of exactly `chunkSize` bytes, then the remainder, and one empty chunk for empty input. Each chunk is filled
  * by a single copy from the input into a buffer of its own (no list of views to concatenate). With `padding`,
  * every full chunk sits in a buffer with exactly `padding.before` free bytes before it and `padding.after` after
- * it (see `encodeUnixfsLeaf`, which then wraps it without copying); the remainder never has padding.
+ * it (see `encodeUnixfsLeaf`, which then wraps it without copying); the remainder never has padding. With a
+ * `pool`, buffers given back (once the store has copied a block out) are filled again instead of new ones.
  *
  * @example
  * ```ts

@@ -33,7 +33,8 @@ export function logMatches(
 export function matchingLogs(b: StoredBlock, criteria: Pick<LogFilter, 'addresses' | 'topics'>) {
   const out: Record<string, unknown>[] = [];
   b.receipts.forEach((r, txIndex) => {
-    for (const log of r.logs) if (logMatches(criteria, log.address, log.topics)) out.push(formatLog(b, txIndex, log));
+    for (const log of r.logs)
+      if (logMatches(criteria, log.address, log.topics)) out.push(formatLog(b, txIndex, log));
   });
   return out;
 }
@@ -99,7 +100,10 @@ export class FilterManager {
 
   private get(id: string): Filter {
     const f = this.filters.get(typeof id === 'string' ? id.toLowerCase() : id);
-    if (!f) throw new AidocError('NOT_FOUND', 'filter not found', { details: 'Filters expire after 5 minutes idle.' });
+    if (!f)
+      throw new AidocError('NOT_FOUND', 'filter not found', {
+        details: 'Filters expire after 5 minutes idle.',
+      });
     f.touched = Date.now();
     return f;
   }

@@ -58,7 +58,11 @@ export class RpcDispatcher {
   /** Handle one parsed request object; returns undefined for notifications (no id). */
   async handleOne(req: unknown, session: RpcSession): Promise<JsonRpcResponse | undefined> {
     if (typeof req !== 'object' || req === null || Array.isArray(req)) {
-      return { jsonrpc: '2.0', id: null, error: { code: -32600, message: 'invalid request: expected an object' } };
+      return {
+        jsonrpc: '2.0',
+        id: null,
+        error: { code: -32600, message: 'invalid request: expected an object' },
+      };
     }
     const r = req as Record<string, unknown>;
     const hasId = 'id' in r;
@@ -67,7 +71,10 @@ export class RpcDispatcher {
       return {
         jsonrpc: '2.0',
         id,
-        error: { code: -32600, message: 'invalid request: need jsonrpc "2.0", a string method and a valid id' },
+        error: {
+          code: -32600,
+          message: 'invalid request: need jsonrpc "2.0", a string method and a valid id',
+        },
       };
     }
     try {
@@ -86,11 +93,19 @@ export class RpcDispatcher {
     try {
       parsed = JSON.parse(text);
     } catch {
-      return JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'parse error: invalid JSON' } });
+      return JSON.stringify({
+        jsonrpc: '2.0',
+        id: null,
+        error: { code: -32700, message: 'parse error: invalid JSON' },
+      });
     }
     if (Array.isArray(parsed)) {
       if (parsed.length === 0) {
-        return JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32600, message: 'invalid request: empty batch' } });
+        return JSON.stringify({
+          jsonrpc: '2.0',
+          id: null,
+          error: { code: -32600, message: 'invalid request: empty batch' },
+        });
       }
       if (parsed.length > MAX_BATCH) {
         return JSON.stringify({

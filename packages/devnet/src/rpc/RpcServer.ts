@@ -1,4 +1,4 @@
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AidocError } from '@aidoc/sdk/errors';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -78,7 +78,11 @@ export async function startRpcServer(
   };
 }
 
-async function handleHttp(dispatcher: RpcDispatcher, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handleHttp(
+  dispatcher: RpcDispatcher,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const send = (status: number, body: string) => {
     if (res.headersSent) return;
     res.writeHead(status, { 'content-type': 'application/json', ...CORS });
@@ -101,7 +105,9 @@ async function handleHttp(dispatcher: RpcDispatcher, req: IncomingMessage, res: 
     // As Go's net/http: refuse, say the connection closes, and close it once the reply is out.
     if (res.headersSent) return;
     res.writeHead(413, { 'content-type': 'application/json', connection: 'close', ...CORS });
-    res.end(errorBody(-32005, `request body too large: at most ${MAX_BODY_BYTES} bytes`), () => req.socket.destroy());
+    res.end(errorBody(-32005, `request body too large: at most ${MAX_BODY_BYTES} bytes`), () =>
+      req.socket.destroy(),
+    );
   };
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > MAX_BODY_BYTES) {
@@ -142,7 +148,9 @@ function serveWebSocket(dispatcher: RpcDispatcher, ws: WebSocket): void {
   const session: RpcSession = {
     notify: (subscription, result) => {
       if (ws.readyState !== ws.OPEN) return;
-      ws.send(JSON.stringify({ jsonrpc: '2.0', method: 'eth_subscription', params: { subscription, result } }));
+      ws.send(
+        JSON.stringify({ jsonrpc: '2.0', method: 'eth_subscription', params: { subscription, result } }),
+      );
     },
     onClose: (fn) => closers.push(fn),
   };

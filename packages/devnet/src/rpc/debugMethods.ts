@@ -1,5 +1,5 @@
-import type { VM } from '@ethereumjs/vm';
 import { AidocError } from '@aidoc/sdk/errors';
+import type { VM } from '@ethereumjs/vm';
 import { decodeRevertReason } from '../chain/Chain';
 import type { RpcContext, RpcHandler } from './RpcContext';
 import { invalidParam, parseHash, toData, toQuantity } from './rpcParams';
@@ -56,7 +56,11 @@ function structLogger(vm: VM, opts: TraceOptions): () => Record<string, unknown>
       const mem: Uint8Array = step.memory;
       const words: string[] = [];
       for (let i = 0; i < Number(step.memoryWordCount) * 32; i += 32) {
-        words.push(Buffer.from(mem.subarray(i, i + 32)).toString('hex').padEnd(64, '0'));
+        words.push(
+          Buffer.from(mem.subarray(i, i + 32))
+            .toString('hex')
+            .padEnd(64, '0'),
+        );
       }
       entry.memory = words;
     }
@@ -65,7 +69,8 @@ function structLogger(vm: VM, opts: TraceOptions): () => Record<string, unknown>
       storageByDepth.set(step.depth, storage);
       const stack = step.stack as bigint[];
       const key = stack[stack.length - 1]!.toString(16).padStart(64, '0');
-      if (step.opcode.name === 'SSTORE') storage[key] = stack[stack.length - 2]!.toString(16).padStart(64, '0');
+      if (step.opcode.name === 'SSTORE')
+        storage[key] = stack[stack.length - 2]!.toString(16).padStart(64, '0');
       entry.storage = { ...storage };
     }
     logs.push(entry);
@@ -112,7 +117,8 @@ function callTracer(vm: VM): () => CallFrame | undefined {
     if (exec.returnValue?.length) frame.output = toData(exec.returnValue);
     if (exec.exceptionError) {
       frame.error = exec.exceptionError.error === 'revert' ? 'execution reverted' : exec.exceptionError.error;
-      const reason = exec.exceptionError.error === 'revert' ? decodeRevertReason(exec.returnValue) : undefined;
+      const reason =
+        exec.exceptionError.error === 'revert' ? decodeRevertReason(exec.returnValue) : undefined;
       if (reason) frame.revertReason = reason;
     }
   });
@@ -134,7 +140,8 @@ export function debugMethods(ctx: RpcContext): Record<string, RpcHandler> {
           top.from = r.stored.from;
           top.gas = toQuantity(r.stored.tx.gasLimit);
           top.gasUsed = toQuantity(r.result.totalGasSpent);
-          if (r.stored.tx.to === undefined && r.result.createdAddress) top.to = r.result.createdAddress.toString();
+          if (r.stored.tx.to === undefined && r.result.createdAddress)
+            top.to = r.result.createdAddress.toString();
         }
         return top;
       }

@@ -1,8 +1,16 @@
-import { Account, createAddressFromString } from '@ethereumjs/util';
 import { AidocError } from '@aidoc/sdk/errors';
+import { Account, createAddressFromString } from '@ethereumjs/util';
 import type { RpcContext, RpcHandler } from './RpcContext';
 import { formatTransaction } from './rpcFormat';
-import { invalidParam, parseAddress, parseData, parseHash, parseQuantity, parseSlot, toQuantity } from './rpcParams';
+import {
+  invalidParam,
+  parseAddress,
+  parseData,
+  parseHash,
+  parseQuantity,
+  parseSlot,
+  toQuantity,
+} from './rpcParams';
 
 /**
  * Development methods in the Anvil / Hardhat vocabulary: snapshots, mining control, time travel, state
@@ -96,7 +104,11 @@ export function devMethods(ctx: RpcContext): Record<string, RpcHandler> {
         const ts = o.timestamp === undefined ? undefined : parseQuantity(o.timestamp, 'timestamp');
         await mine(blocks, undefined, ts);
       } else {
-        await mine(1n, undefined, arg === undefined || arg === null ? undefined : parseQuantity(arg, 'timestamp'));
+        await mine(
+          1n,
+          undefined,
+          arg === undefined || arg === null ? undefined : parseQuantity(arg, 'timestamp'),
+        );
       }
       return '0x0';
     },
@@ -105,7 +117,9 @@ export function devMethods(ctx: RpcContext): Record<string, RpcHandler> {
     evm_increaseTime: (p) => {
       const delta = p[0];
       const seconds =
-        typeof delta === 'number' && Number.isSafeInteger(delta) ? BigInt(delta) : parseQuantity(delta, 'seconds');
+        typeof delta === 'number' && Number.isSafeInteger(delta)
+          ? BigInt(delta)
+          : parseQuantity(delta, 'seconds');
       chain.timeOffset += seconds;
       return Number(chain.timeOffset);
     },

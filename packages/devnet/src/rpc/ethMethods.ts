@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { type TypedTransaction, createTx } from '@ethereumjs/tx';
+import { AidocError } from '@aidoc/sdk/errors';
+import { createTx, type TypedTransaction } from '@ethereumjs/tx';
 import { createAddressFromString } from '@ethereumjs/util';
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import { AidocError } from '@aidoc/sdk/errors';
 import { hashMessage, hashTypedData } from 'viem';
 import { executionError } from '../chain/Chain';
 import { effectiveTip } from '../chain/Mempool';
@@ -14,8 +14,8 @@ import { matchingLogs } from './FilterManager';
 import type { RpcContext, RpcHandler } from './RpcContext';
 import { formatBlock, formatHeader, formatReceipt, formatTransaction } from './rpcFormat';
 import {
-  type LogFilter,
   invalidParam,
+  type LogFilter,
   parseAddress,
   parseBlockSelector,
   parseCallObject,
@@ -73,7 +73,8 @@ export function ethMethods(ctx: RpcContext): Record<string, RpcHandler> {
       ? { gasPrice: p.gasPrice ?? chain.nextBaseFee() + DEFAULT_PRIORITY_FEE }
       : {
           maxPriorityFeePerGas: p.maxPriorityFeePerGas ?? DEFAULT_PRIORITY_FEE,
-          maxFeePerGas: p.maxFeePerGas ?? chain.nextBaseFee() * 2n + (p.maxPriorityFeePerGas ?? DEFAULT_PRIORITY_FEE),
+          maxFeePerGas:
+            p.maxFeePerGas ?? chain.nextBaseFee() * 2n + (p.maxPriorityFeePerGas ?? DEFAULT_PRIORITY_FEE),
         };
     const gas = p.gas ?? (await chain.estimateGas({ ...p, ...fees }));
     const full = { ...p, ...fees, nonce, gas };
@@ -85,7 +86,11 @@ export function ethMethods(ctx: RpcContext): Record<string, RpcHandler> {
         value: p.value ?? 0n,
         data: p.data ?? new Uint8Array(),
         ...(legacy
-          ? { type: p.accessList ? 1 : 0, gasPrice: fees.gasPrice, ...(p.accessList ? { accessList: p.accessList } : {}) }
+          ? {
+              type: p.accessList ? 1 : 0,
+              gasPrice: fees.gasPrice,
+              ...(p.accessList ? { accessList: p.accessList } : {}),
+            }
           : { type: 2, ...fees, accessList: p.accessList ?? [] }),
         ...(legacy && !p.accessList ? {} : { chainId: BigInt(chain.chainId) }),
       };
@@ -109,17 +114,26 @@ export function ethMethods(ctx: RpcContext): Record<string, RpcHandler> {
     }
     const from = ctx.resolveBlock(f.fromBlock ?? { tag: 'latest' }).number;
     const toSel = f.toBlock ?? { tag: 'latest' };
-    const to = 'number' in toSel && toSel.number > chain.head.number ? chain.head.number : ctx.resolveBlock(toSel).number;
+    const to =
+      'number' in toSel && toSel.number > chain.head.number
+        ? chain.head.number
+        : ctx.resolveBlock(toSel).number;
     if (from > to) return [];
     if (to - from > MAX_LOG_BLOCK_RANGE) {
-      throw new AidocError('LIMIT_EXCEEDED', `block range too large: at most ${MAX_LOG_BLOCK_RANGE} blocks per query`);
+      throw new AidocError(
+        'LIMIT_EXCEEDED',
+        `block range too large: at most ${MAX_LOG_BLOCK_RANGE} blocks per query`,
+      );
     }
     const out: Record<string, unknown>[] = [];
     for (const b of chain.blocks.range(from, to)) {
       if (b.receipts.length === 0) continue;
       out.push(...matchingLogs(b, f));
       if (out.length > MAX_LOGS) {
-        throw new AidocError('LIMIT_EXCEEDED', `query returned more than ${MAX_LOGS} logs: narrow the range or filter`);
+        throw new AidocError(
+          'LIMIT_EXCEEDED',
+          `query returned more than ${MAX_LOGS} logs: narrow the range or filter`,
+        );
       }
     }
     return out;
@@ -169,7 +183,9 @@ export function ethMethods(ctx: RpcContext): Record<string, RpcHandler> {
     eth_getBalance: (p) => {
       arity(p, 1, 2, 'eth_getBalance');
       const a = parseAddress(p[0]);
-      return toQuantity(chain.stateAt(ctx.resolveStateBlock(parseBlockSelector(p[1]))).account(a)?.balance ?? 0n);
+      return toQuantity(
+        chain.stateAt(ctx.resolveStateBlock(parseBlockSelector(p[1]))).account(a)?.balance ?? 0n,
+      );
     },
     eth_getTransactionCount: (p) => {
       arity(p, 1, 2, 'eth_getTransactionCount');
@@ -284,12 +300,16 @@ export function ethMethods(ctx: RpcContext): Record<string, RpcHandler> {
     eth_signTypedData_v4: (p) => {
       arity(p, 2, 2, 'eth_signTypedData_v4');
       const typed = typeof p[1] === 'string' ? JSON.parse(p[1]) : p[1];
-      if (typeof typed !== 'object' || typed === null) throw invalidParam('typed data', 'an EIP-712 object', p[1]);
+      if (typeof typed !== 'object' || typed === null)
+        throw invalidParam('typed data', 'an EIP-712 object', p[1]);
       let digest: string;
       try {
         digest = hashTypedData(typed as never);
       } catch (e) {
-        throw new AidocError('INVALID_PARAMS', `invalid EIP-712 typed data: ${(e as Error).message.split('\n')[0]}`);
+        throw new AidocError(
+          'INVALID_PARAMS',
+          `invalid EIP-712 typed data: ${(e as Error).message.split('\n')[0]}`,
+        );
       }
       return signWith(p[0], Buffer.from(digest.slice(2), 'hex'));
     },
@@ -360,7 +380,13 @@ export function ethMethods(ctx: RpcContext): Record<string, RpcHandler> {
         }
       }
       const last = chain.blocks.byNumber(newest.number)!;
-      baseFees.push(toQuantity(newest.number === chain.head.number ? chain.nextBaseFee() : (chain.blocks.byNumber(newest.number + 1n)?.header.baseFeePerGas ?? last.header.baseFeePerGas)));
+      baseFees.push(
+        toQuantity(
+          newest.number === chain.head.number
+            ? chain.nextBaseFee()
+            : (chain.blocks.byNumber(newest.number + 1n)?.header.baseFeePerGas ?? last.header.baseFeePerGas),
+        ),
+      );
       return {
         oldestBlock: toQuantity(oldest),
         baseFeePerGas: baseFees,

@@ -31,7 +31,10 @@ export function formatTransaction(
   if (t.maxFeePerGas !== undefined && t.maxPriorityFeePerGas !== undefined) {
     if (pos.baseFee === null) gasPrice = t.maxFeePerGas;
     else {
-      const tip = t.maxFeePerGas - pos.baseFee < t.maxPriorityFeePerGas ? t.maxFeePerGas - pos.baseFee : t.maxPriorityFeePerGas;
+      const tip =
+        t.maxFeePerGas - pos.baseFee < t.maxPriorityFeePerGas
+          ? t.maxFeePerGas - pos.baseFee
+          : t.maxPriorityFeePerGas;
       gasPrice = pos.baseFee + tip;
     }
   } else gasPrice = t.gasPrice ?? 0n;

@@ -1,6 +1,6 @@
 import { AidocError } from '@aidoc/sdk/errors';
-import type { CallParams } from '../chain/txFromCallParams';
 import type { StateOverrides } from '../chain/Chain';
+import type { CallParams } from '../chain/txFromCallParams';
 
 /** An invalid-params error naming the parameter and what was expected. */
 export function invalidParam(name: string, expected: string, got?: unknown): AidocError {
@@ -32,7 +32,8 @@ export function parseData(v: unknown, name = 'data'): Uint8Array {
 
 /** Parse a 20-byte address; returns it lowercased. */
 export function parseAddress(v: unknown, name = 'address'): `0x${string}` {
-  if (typeof v !== 'string' || !ADDRESS_RE.test(v)) throw invalidParam(name, 'a 20-byte 0x-prefixed address', v);
+  if (typeof v !== 'string' || !ADDRESS_RE.test(v))
+    throw invalidParam(name, 'a 20-byte 0x-prefixed address', v);
   return v.toLowerCase() as `0x${string}`;
 }
 
@@ -60,7 +61,8 @@ export type BlockSelector =
 export function parseBlockSelector(v: unknown, name = 'block'): BlockSelector {
   if (v === undefined || v === null) return { tag: 'latest' };
   if (typeof v === 'string') {
-    if (v === 'latest' || v === 'pending' || v === 'earliest' || v === 'safe' || v === 'finalized') return { tag: v };
+    if (v === 'latest' || v === 'pending' || v === 'earliest' || v === 'safe' || v === 'finalized')
+      return { tag: v };
     if (HASH_RE.test(v)) return { hash: v.toLowerCase() as `0x${string}`, requireCanonical: false };
     return { number: parseQuantity(v, name) };
   }
@@ -68,21 +70,33 @@ export function parseBlockSelector(v: unknown, name = 'block'): BlockSelector {
   if (typeof v === 'object') {
     const o = v as Record<string, unknown>;
     if (o.blockHash !== undefined) {
-      return { hash: parseHash(o.blockHash, `${name}.blockHash`), requireCanonical: o.requireCanonical === true };
+      return {
+        hash: parseHash(o.blockHash, `${name}.blockHash`),
+        requireCanonical: o.requireCanonical === true,
+      };
     }
     if (o.blockNumber !== undefined) return parseBlockSelector(o.blockNumber, `${name}.blockNumber`);
   }
-  throw invalidParam(name, 'a block number, a tag (latest, pending, safe, finalized, earliest) or a block hash', v);
+  throw invalidParam(
+    name,
+    'a block number, a tag (latest, pending, safe, finalized, earliest) or a block hash',
+    v,
+  );
 }
 
-function optional<T>(o: Record<string, unknown>, key: string, parse: (v: unknown, n: string) => T): T | undefined {
+function optional<T>(
+  o: Record<string, unknown>,
+  key: string,
+  parse: (v: unknown, n: string) => T,
+): T | undefined {
   const v = o[key];
   return v === undefined || v === null ? undefined : parse(v, key);
 }
 
 /** Parse a transaction/call object (`eth_call`, `eth_estimateGas`, `eth_sendTransaction`). */
 export function parseCallObject(v: unknown, name = 'transaction'): CallParams {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw invalidParam(name, 'a transaction object', v);
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw invalidParam(name, 'a transaction object', v);
   const o = v as Record<string, unknown>;
   const input = o.input ?? o.data;
   if (o.input !== undefined && o.data !== undefined && o.input !== o.data) {
@@ -106,7 +120,8 @@ export function parseCallObject(v: unknown, name = 'transaction'): CallParams {
     accessList: Array.isArray(accessList)
       ? accessList.map((e, i) => {
           const item = e as Record<string, unknown>;
-          if (!Array.isArray(item?.storageKeys)) throw invalidParam(`accessList[${i}].storageKeys`, 'an array', e);
+          if (!Array.isArray(item?.storageKeys))
+            throw invalidParam(`accessList[${i}].storageKeys`, 'an array', e);
           return {
             address: parseAddress(item.address, `accessList[${i}].address`),
             storageKeys: item.storageKeys.map((k) => parseHash(k, `accessList[${i}].storageKeys`)),
@@ -114,7 +129,10 @@ export function parseCallObject(v: unknown, name = 'transaction'): CallParams {
         })
       : undefined,
   };
-  if (out.gasPrice !== undefined && (out.maxFeePerGas !== undefined || out.maxPriorityFeePerGas !== undefined)) {
+  if (
+    out.gasPrice !== undefined &&
+    (out.maxFeePerGas !== undefined || out.maxPriorityFeePerGas !== undefined)
+  ) {
     throw new AidocError(
       'INVALID_PARAMS',
       'both gasPrice and (maxFeePerGas or maxPriorityFeePerGas) specified: send one fee model',
@@ -176,14 +194,16 @@ export function parseLogFilter(v: unknown): LogFilter {
     }
     out.blockHash = parseHash(o.blockHash, 'blockHash');
   }
-  if (o.fromBlock !== undefined && o.fromBlock !== null) out.fromBlock = parseBlockSelector(o.fromBlock, 'fromBlock');
+  if (o.fromBlock !== undefined && o.fromBlock !== null)
+    out.fromBlock = parseBlockSelector(o.fromBlock, 'fromBlock');
   if (o.toBlock !== undefined && o.toBlock !== null) out.toBlock = parseBlockSelector(o.toBlock, 'toBlock');
   if (o.address !== undefined && o.address !== null) {
     const list = Array.isArray(o.address) ? o.address : [o.address];
     out.addresses = new Set(list.map((a) => parseAddress(a, 'address')));
   }
   if (o.topics !== undefined && o.topics !== null) {
-    if (!Array.isArray(o.topics) || o.topics.length > 4) throw invalidParam('topics', 'an array of up to 4 entries', o.topics);
+    if (!Array.isArray(o.topics) || o.topics.length > 4)
+      throw invalidParam('topics', 'an array of up to 4 entries', o.topics);
     out.topics = o.topics.map((t, i) => {
       if (t === null || t === undefined) return undefined;
       const list = Array.isArray(t) ? t : [t];

@@ -401,6 +401,8 @@ export class QbftEngine implements BlockProducer {
     const chain = this.chainRef;
     const height = chain.head.number + 1n;
     for (const n of this.nodes) n.rewind();
+    // Heights undone by evm_revert are open again.
+    for (const h of [...this.decided.keys()]) if (h >= height) this.decided.delete(h);
     if (this.current && this.current.height === height) return;
     if (this.current && this.current.height !== height) {
       // The head moved without us (evm_revert): the height under way no longer exists.

@@ -2,7 +2,7 @@ import { RLP } from '@ethereumjs/rlp';
 import { bigIntToUnpaddedBytes } from '@ethereumjs/util';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import type { BlockHeader } from '../../chain/BlockHeader';
-import { recoverAddress, signHash } from '../../chain/nativeSecp256k1';
+import { addressOf, recoverAddress, signHash } from '../../chain/nativeSecp256k1';
 
 /** Besu's QBFT message codes. */
 export const MESSAGE_CODE = { PROPOSAL: 0x12, PREPARE: 0x13, COMMIT: 0x14, ROUND_CHANGE: 0x15 } as const;
@@ -93,10 +93,22 @@ export function messageHash(m: Unsigned<QbftMessage>): Uint8Array {
  * ```
  */
 export function signMessage<T extends QbftMessage>(m: Unsigned<T>, key: Uint8Array, author: string): T {
-  return { ...m, author, signature: signHash(messageHash(m), key) } as unknown as T;
+  const signed = Object.freeze({ ...m, author, signature: signHash(messageHash(m), key) }) as unknown as T;
+  // A message this process signed with the author's own key needs no signature recovery to be checked:
+  // the result is known by construction. Messages from anywhere else are recovered in verifyMessage.
+  if (addressOfKey(key) === author) verified.set(signed, true);
+  return signed;
 }
 
 const verified = new WeakMap<object, boolean>();
+const keyAddresses = new Map<string, string>();
+
+function addressOfKey(key: Uint8Array): string {
+  const k = Buffer.from(key).toString('hex');
+  let a = keyAddresses.get(k);
+  if (a === undefined) keyAddresses.set(k, (a = hexOf(addressOf(key))));
+  return a;
+}
 
 /**
  * Whether the message's signature recovers to its claimed author (cached per message object, since the
