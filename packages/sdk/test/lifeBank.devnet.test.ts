@@ -42,6 +42,13 @@ async function recordCount(): Promise<bigint> {
   });
 }
 
+/** Number of blocks in the content store: a refusal must not add any. */
+async function countBlocks(): Promise<number> {
+  let n = 0;
+  for await (const _ of devnet.content.blocks()) n++;
+  return n;
+}
+
 async function advance(seconds: number): Promise<void> {
   await devnet.provider.request({ method: 'evm_increaseTime', params: [seconds] });
   await devnet.provider.request({ method: 'evm_mine', params: [] });
@@ -83,6 +90,29 @@ describe('client and keys', () => {
     expect(key?.publicKey).toBe(hospital.keys.publicKey);
     expect(key?.version).toBe(1);
     expect(await keyless.keys.get()).toBeUndefined();
+    const again = await hospital.keys.register();
+    expect(again.txHash).toBeUndefined();
+    expect(again.version).toBe(1);
+  });
+
+  it('works over an in-process EIP-1193 provider as over HTTP', async () => {
+    const viaProvider = await createAidoc({
+      provider: devnet.provider,
+      ipfs: devnet.ipfsUrl,
+      signer: devnet.accounts[6]?.privateKey as Hex,
+      pollingIntervalMs: 50,
+    });
+    await viaProvider.keys.register();
+    const { recordId } = await viaProvider.records.upload({
+      resource: heartRate(55, '2024-04-30T06:00:00Z'),
+    });
+    expect((await viaProvider.records.read(recordId)).resource).toEqual(
+      heartRate(55, '2024-04-30T06:00:00Z'),
+    );
+    await viaProvider.records.deactivate(recordId);
+    expect((await refusal(viaProvider.records.read(recordId))).code).toBe('ACCESS_DENIED');
+    expect(await viaProvider.records.list()).toEqual([]);
+    expect((await viaProvider.records.list({ includeInactive: true }))[0]?.active).toBe(false);
   });
 
   it('uses the deployments option when the server does not answer aidoc_contracts', async () => {
@@ -165,12 +195,14 @@ describe('records', () => {
 
   it('refuses invalid FHIR and changes nothing on chain', async () => {
     const before = await recordCount();
+    const blocksBefore = await countBlocks();
     const wrongUnit = heartRate(72, '2024-05-01T07:00:00Z');
     wrongUnit.valueQuantity.code = 'kg';
     expect((await refusal(patient.records.upload({ resource: wrongUnit }))).code).toBe('INVALID_INPUT');
     const { code: _c, ...noCode } = heartRate(72, '2024-05-01T07:00:00Z');
     expect((await refusal(patient.records.upload({ resource: noCode }))).code).toBe('INVALID_INPUT');
     expect(await recordCount()).toBe(before);
+    expect(await countBlocks()).toBe(blocksBefore);
   });
 
   it('a failed registration leaves no record and unpins the content', async () => {
@@ -206,6 +238,7 @@ describe('grants and refusals', () => {
 
   it('refuses a grant to an account with no registered key, with nothing on chain', async () => {
     const grantsBefore = await patient.grants.list({ includeInactive: true });
+    const blocksBefore = await countBlocks();
     const err = await refusal(
       patient.grants.create({
         grantee: keyless.address as Hex,
@@ -216,6 +249,7 @@ describe('grants and refusals', () => {
     );
     expect(err.code).toBe('NOT_FOUND');
     expect(await patient.grants.list({ includeInactive: true })).toHaveLength(grantsBefore.length);
+    expect(await countBlocks()).toBe(blocksBefore);
   });
 
   it('grants one record: the grantee reads it, logs the access, others still cannot', async () => {
@@ -521,7 +555,12 @@ describe('audit', () => {
 
 describe('confidentiality of the whole run', () => {
   it('no plaintext and no data key ever reached a transaction or a stored IPFS block', async () => {
-    const ownerKeys = walletAccountFromPrivateKey(devnet.accounts[1]?.privateKey as Hex).encryptionKey();
+    const keysOf = new Map(
+      devnet.accounts.map((a) => [
+        a.address.toLowerCase(),
+        walletAccountFromPrivateKey(a.privateKey).encryptionKey(),
+      ]),
+    );
     // every envelope ever registered (including versions replaced by rotation), with its key and plaintext
     const base = { address: patient.contracts.LifeBank, abi: lifeBankAbi, fromBlock: 0n } as const;
     const registered = await patient.publicClient.getContractEvents({
@@ -529,14 +568,17 @@ describe('confidentiality of the whole run', () => {
       eventName: 'RecordRegistered',
     });
     const updated = await patient.publicClient.getContractEvents({ ...base, eventName: 'RecordUpdated' });
-    const cids = [...registered, ...updated]
+    const ownerOf = new Map(registered.map((e) => [e.args.recordId, e.args.owner?.toLowerCase() ?? '']));
+    const envelopes = [...registered, ...updated]
       .filter((e) => e.args.cid && !('category' in e.args && e.args.category === 'tamper-test'))
-      .map((e) => e.args.cid as string);
+      .map((e) => ({ cid: e.args.cid as string, owner: ownerOf.get(e.args.recordId) ?? '' }));
     const needles: { what: string; bytes: Buffer }[] = [];
     let checked = 0;
-    for (const cid of cids) {
+    for (const { cid, owner } of envelopes) {
       const envelope = await patient.content.catBytes(cid);
       const parsed = parseEnvelopeHeader(envelope);
+      const ownerKeys = keysOf.get(owner);
+      if (!ownerKeys) throw new Error(`no key for owner ${owner}`);
       const material = ownerKeyMaterial(ownerKeys, parsed);
       const plaintext = Buffer.from(decryptEnvelope(envelope, material.dataKey));
       const key = Buffer.from(material.dataKey);

@@ -30,8 +30,13 @@ export interface KeyRegistration {
 export interface KeysApi {
   /** The client's encryption public key (compressed secp256k1). */
   readonly publicKey: Hex | undefined;
-  /** Registers (or rotates to) the client's encryption key, with the EIP-712 signature KeyRegistry checks. */
-  register(): Promise<{ txHash: Hash; publicKey: Hex; version: number }>;
+  /**
+   * Registers (or rotates to) the client's encryption key, with the EIP-712 signature KeyRegistry checks.
+   * Sends nothing when that key is already registered (unless `force`); `txHash` is then undefined.
+   */
+  register(options?: {
+    force?: boolean;
+  }): Promise<{ txHash: Hash | undefined; publicKey: Hex; version: number }>;
   /** Signs a registration someone else may submit (a relayer paying gas). */
   signRegistration(options?: { deadline?: bigint }): Promise<KeyRegistration>;
   /** Submits a signed registration (anyone may send it). */
@@ -168,7 +173,16 @@ export function createChainApis(ctx: AidocContext): { wallet: WalletApi; keys: K
     publicKey: ctx.encryptionKey?.publicKey,
     signRegistration,
     submitRegistration,
-    async register() {
+    async register(options = {}) {
+      if (options.force !== undefined && typeof options.force !== 'boolean') {
+        throw new AidocError('INVALID_INPUT', 'force must be a boolean.');
+      }
+      const { address } = requireSigner(ctx, 'Registering the encryption key');
+      const mine = requireEncryptionKey(ctx, 'Registering the encryption key');
+      const current = await fetchRegisteredKey(ctx, address);
+      if (!options.force && current && current.publicKey.toLowerCase() === mine.publicKey.toLowerCase()) {
+        return { txHash: undefined, publicKey: current.publicKey, version: current.version };
+      }
       const registration = await signRegistration();
       const { txHash, version } = await submitRegistration(registration);
       return { txHash, publicKey: registration.publicKey, version };

@@ -106,6 +106,11 @@ export interface RecordsApi {
    * plaintext hash. Throws ACCESS_DENIED without a grant and DECRYPTION_FAILED for tampered content.
    */
   read(recordId: bigint | number, options?: { logAccess?: boolean }): Promise<ReadResult>;
+  /**
+   * Deactivates one of your records: no grant gives access to it any more and it leaves `list` (unless
+   * `includeInactive`). Its content is unpinned here; copies others made are out of reach.
+   */
+  deactivate(recordId: bigint | number): Promise<{ txHash: Hash }>;
 }
 
 /** Hook called after a record is registered (the client wires category-grant re-issuing here). Internal. */
@@ -306,6 +311,18 @@ export function createRecordsApi(ctx: AidocContext, afterUpload?: AfterUpload): 
           (!parsed.data.since || r.createdAt >= parsed.data.since) &&
           (!parsed.data.until || r.createdAt < parsed.data.until),
       );
+    },
+
+    async deactivate(id) {
+      const record = await get(id);
+      const sent = await sendContractTransaction(ctx, `Deactivating record ${record.recordId}`, {
+        address: ctx.contracts.LifeBank,
+        abi: lifeBankAbi,
+        functionName: 'deactivateRecord',
+        args: [record.recordId],
+      });
+      await ctx.content.unpin(record.cid).catch(() => undefined);
+      return { txHash: sent.hash };
     },
 
     async read(id, options = {}) {
