@@ -105,9 +105,8 @@ async function handleHttp(
     // As Go's net/http: refuse, say the connection closes, and close it once the reply is out.
     if (res.headersSent) return;
     res.writeHead(413, { 'content-type': 'application/json', connection: 'close', ...CORS });
-    res.end(errorBody(-32005, `request body too large: at most ${MAX_BODY_BYTES} bytes`), () =>
-      req.socket.destroy(),
-    );
+    const socket = req.socket;
+    res.end(errorBody(-32005, `request body too large: at most ${MAX_BODY_BYTES} bytes`), () => socket?.destroy());
   };
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > MAX_BODY_BYTES) {
