@@ -60,25 +60,74 @@ export interface AccessRequestInput {
 
 /** Paid access requests: ask, approve, deny, refund, list, watch. */
 export interface AccessApi {
-  /** Asks an owner for access, escrowing `offer` AID (the allowance is approved first when needed). */
+  /**
+   * Asks an owner for access, escrowing `offer` AID (the allowance is approved first when needed).
+   *
+   * @example
+   * ```ts
+   * const { requestId } = await aidoc.access.request({ owner, scope: 'patient/*.rs?category=laboratory', purpose: 'Study', offer: '5', grantDuration: 604_800 });
+   * ```
+   */
   request(input: AccessRequestInput): Promise<{ requestId: bigint; txHash: Hash; approveTxHash?: Hash }>;
-  /** Approves a pending request to you: wraps the keys for the requester, creates the grant, takes the payment. */
+  /**
+   * Approves a pending request to you: wraps the keys for the requester, creates the grant, takes the payment.
+   *
+   * @example
+   * ```ts
+   * const { grantId, paid } = await aidoc.access.approve(1n);
+   * ```
+   */
   approve(
     requestId: bigint | number,
   ): Promise<{ grantId: bigint; keyBundleCid: string; txHash: Hash; paid: bigint; recordIds: bigint[] }>;
-  /** Denies a pending request to you; the escrow goes back to the requester. */
+  /**
+   * Denies a pending request to you; the escrow goes back to the requester.
+   *
+   * @example
+   * ```ts
+   * await aidoc.access.deny(1n);
+   * ```
+   */
   deny(requestId: bigint | number): Promise<{ txHash: Hash }>;
-  /** Withdraws your pending request, or refunds anyone's expired one. */
+  /**
+   * Withdraws your pending request, or refunds anyone's expired one.
+   *
+   * @example
+   * ```ts
+   * const { refunded } = await aidoc.access.withdraw(1n);
+   * ```
+   */
   withdraw(requestId: bigint | number): Promise<{ txHash: Hash; refunded: bigint }>;
-  /** Reads one request. */
+  /**
+   * Reads one request.
+   *
+   * @example
+   * ```ts
+   * const { status, offer } = await aidoc.access.get(1n);
+   * ```
+   */
   get(requestId: bigint | number): Promise<AccessRequestInfo>;
-  /** Requests to you (`incoming`, default) or by you (`outgoing`); pending ones unless `status: 'all'`. */
+  /**
+   * Requests to you (`incoming`, default) or by you (`outgoing`); pending ones unless `status: 'all'`.
+   *
+   * @example
+   * ```ts
+   * const pending = await aidoc.access.list(); // incoming, pending
+   * ```
+   */
   list(options?: {
     direction?: 'incoming' | 'outgoing';
     account?: Address;
     status?: AccessRequestInfo['status'] | 'all';
   }): Promise<AccessRequestInfo[]>;
-  /** Calls `onRequest` for each new request addressed to the account; returns a function that stops watching. */
+  /**
+   * Calls `onRequest` for each new request addressed to the account; returns a function that stops watching.
+   *
+   * @example
+   * ```ts
+   * const stop = aidoc.access.watchAccessRequests((r) => console.log(r.requester, r.purpose));
+   * ```
+   */
   watchAccessRequests(
     onRequest: (request: AccessRequestInfo) => void | Promise<void>,
     options?: { account?: Address; onError?: (error: AidocError) => void },

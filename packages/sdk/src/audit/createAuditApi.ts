@@ -37,9 +37,23 @@ export interface RecordHistoryEvent {
 
 /** The audit trail: access logging and a record's full history from chain events. */
 export interface AuditApi {
-  /** Writes a read of `recordId` by the client's account to the on-chain access log (needs live access). */
+  /**
+   * Writes a read of `recordId` by the client's account to the on-chain access log (needs live access).
+   *
+   * @example
+   * ```ts
+   * await aidoc.audit.logAccess(12n);
+   * ```
+   */
   logAccess(recordId: bigint | number): Promise<{ txHash: Hash }>;
-  /** Every event that concerns a record, oldest first: registered, granted, requested, approved, read, revoked, rotated… */
+  /**
+   * Every event that concerns a record, oldest first: registered, granted, requested, approved, read, revoked, rotated…
+   *
+   * @example
+   * ```ts
+   * for (const e of await aidoc.audit.history(12n)) console.log(e.type, e.actor);
+   * ```
+   */
   history(recordId: bigint | number): Promise<RecordHistoryEvent[]>;
 }
 

@@ -12,9 +12,23 @@ import { sendContractTransaction } from './sendContractTransaction';
 export interface WalletApi {
   /** The client's account address (undefined without a signer). */
   readonly address: Address | undefined;
-  /** Native coin and AID balances, in wei. */
+  /**
+   * Native coin and AID balances, in wei.
+   *
+   * @example
+   * ```ts
+   * const { native, aid } = await aidoc.wallet.balance();
+   * ```
+   */
   balance(account?: Address): Promise<{ address: Address; native: bigint; aid: bigint }>;
-  /** Sends the native coin (`asset: 'native'`, default) or AID; amounts in wei. */
+  /**
+   * Sends the native coin (`asset: 'native'`, default) or AID; amounts in wei.
+   *
+   * @example
+   * ```ts
+   * await aidoc.wallet.transfer({ to, amount: parseEther('1'), asset: 'AID' });
+   * ```
+   */
   transfer(input: { to: Address; amount: bigint; asset?: 'native' | 'AID' }): Promise<{ txHash: Hash }>;
 }
 
@@ -33,15 +47,41 @@ export interface KeysApi {
   /**
    * Registers (or rotates to) the client's encryption key, with the EIP-712 signature KeyRegistry checks.
    * Sends nothing when that key is already registered (unless `force`); `txHash` is then undefined.
+   *
+   * @example
+   * ```ts
+   * const { publicKey, version } = await aidoc.keys.register();
+   * ```
    */
   register(options?: {
     force?: boolean;
   }): Promise<{ txHash: Hash | undefined; publicKey: Hex; version: number }>;
-  /** Signs a registration someone else may submit (a relayer paying gas). */
+  /**
+   * Signs a registration someone else may submit (a relayer paying gas).
+   *
+   * @example
+   * ```ts
+   * const signed = await aidoc.keys.signRegistration(); // hand to a relayer
+   * ```
+   */
   signRegistration(options?: { deadline?: bigint }): Promise<KeyRegistration>;
-  /** Submits a signed registration (anyone may send it). */
+  /**
+   * Submits a signed registration (anyone may send it).
+   *
+   * @example
+   * ```ts
+   * await relayer.keys.submitRegistration(signed);
+   * ```
+   */
   submitRegistration(registration: KeyRegistration): Promise<{ txHash: Hash; version: number }>;
-  /** An account's registered key, or undefined. */
+  /**
+   * An account's registered key, or undefined.
+   *
+   * @example
+   * ```ts
+   * const key = await aidoc.keys.get(grantee); // undefined: not registered
+   * ```
+   */
   get(account?: Address): Promise<RegisteredKey | undefined>;
 }
 

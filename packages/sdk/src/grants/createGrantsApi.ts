@@ -75,20 +75,60 @@ export interface RotateResult {
 
 /** Grants: give, revoke, rotate, list. */
 export interface GrantsApi {
-  /** Grants `grantee` read access to a record, a set of records or a category, with purpose and expiry. */
+  /**
+   * Grants `grantee` read access to a record, a set of records or a category, with purpose and expiry.
+   *
+   * @example
+   * ```ts
+   * await aidoc.grants.create({ grantee, scope: 'patient/Observation.rs?category=vital-signs', purpose: 'TREAT', expiresIn: 86_400 });
+   * ```
+   */
   create(input: CreateGrantInput): Promise<GrantResult>;
   /**
    * Revokes a grant: the chain stops answering "yes" for it at once, so no new key is released. A party
    * that already read (or kept the key of) a record keeps what it read; rotate to protect future versions.
+   *
+   * @example
+   * ```ts
+   * await aidoc.grants.revoke(3n);
+   * ```
    */
   revoke(grantId: bigint | number): Promise<{ txHash: Hash }>;
-  /** Re-encrypts a record under a new data key, updates it on chain and re-wraps it for remaining grantees. */
+  /**
+   * Re-encrypts a record under a new data key, updates it on chain and re-wraps it for remaining grantees.
+   *
+   * @example
+   * ```ts
+   * const { version, regranted } = await aidoc.grants.rotate(12n);
+   * ```
+   */
   rotate(recordId: bigint | number): Promise<RotateResult>;
-  /** Re-issues a live grant with a fresh key bundle covering the scope's current records. */
+  /**
+   * Re-issues a live grant with a fresh key bundle covering the scope's current records.
+   *
+   * @example
+   * ```ts
+   * const { grantId } = await aidoc.grants.refresh(3n);
+   * ```
+   */
   refresh(grantId: bigint | number): Promise<GrantResult>;
-  /** Reads one grant. */
+  /**
+   * Reads one grant.
+   *
+   * @example
+   * ```ts
+   * const { status, expiresAt } = await aidoc.grants.get(3n);
+   * ```
+   */
   get(grantId: bigint | number): Promise<GrantInfo>;
-  /** Grants given by (`given`) or received by (`received`) an account (default: the client's account). */
+  /**
+   * Grants given by (`given`) or received by (`received`) an account (default: the client's account).
+   *
+   * @example
+   * ```ts
+   * const received = await aidoc.grants.list({ direction: 'received' });
+   * ```
+   */
   list(options?: {
     direction?: 'given' | 'received';
     account?: Address;

@@ -95,20 +95,49 @@ export interface RecordsApi {
   /**
    * Encrypts and uploads a record: FHIR validation, canonical JSON, fresh data key, AES-256-GCM envelope,
    * IPFS, then `LifeBank.registerRecord`. If registration fails the content is unpinned: no half state.
+   *
+   * @example
+   * ```ts
+   * const { recordId, cid } = await aidoc.records.upload({ resource: observation });
+   * ```
    */
   upload(input: RecordInput, options?: UploadOptions): Promise<UploadResult>;
-  /** Lists records by owner, optionally by category and creation time. */
+  /**
+   * Lists records by owner, optionally by category and creation time.
+   *
+   * @example
+   * ```ts
+   * const vitals = await aidoc.records.list({ category: 'vital-signs', since: new Date('2024-05-01') });
+   * ```
+   */
   list(options?: ListRecordsOptions): Promise<RecordInfo[]>;
-  /** Reads a record's on-chain entry. */
+  /**
+   * Reads a record's on-chain entry.
+   *
+   * @example
+   * ```ts
+   * const { owner, category, version } = await aidoc.records.get(12n);
+   * ```
+   */
   get(recordId: bigint | number): Promise<RecordInfo>;
   /**
    * Reads and decrypts a record the account owns or holds a live grant for; checks the content hash and the
    * plaintext hash. Throws ACCESS_DENIED without a grant and DECRYPTION_FAILED for tampered content.
+   *
+   * @example
+   * ```ts
+   * const { resource } = await aidoc.records.read(12n, { logAccess: true });
+   * ```
    */
   read(recordId: bigint | number, options?: { logAccess?: boolean }): Promise<ReadResult>;
   /**
    * Deactivates one of your records: no grant gives access to it any more and it leaves `list` (unless
    * `includeInactive`). Its content is unpinned here; copies others made are out of reach.
+   *
+   * @example
+   * ```ts
+   * await aidoc.records.deactivate(12n);
+   * ```
    */
   deactivate(recordId: bigint | number): Promise<{ txHash: Hash }>;
 }

@@ -21,9 +21,23 @@ export interface KeystoreEntry {
 export interface KeystoreDirectory {
   /** The folder. */
   readonly dir: string;
-  /** Lists keystores (any `*.json` v3 file, including geth's `UTC--…` files and `cast wallet new` output). */
+  /**
+   * Lists keystores (any `*.json` v3 file, including geth's `UTC--…` files and `cast wallet new` output).
+   *
+   * @example
+   * ```ts
+   * for (const k of await keystores.list()) console.log(k.name, k.address);
+   * ```
+   */
   list(): Promise<KeystoreEntry[]>;
-  /** Encrypts `account` with `password` and saves it as `<name>.json`; refuses to overwrite. */
+  /**
+   * Encrypts `account` with `password` and saves it as `<name>.json`; refuses to overwrite.
+   *
+   * @example
+   * ```ts
+   * await keystores.save('alice', account, password);
+   * ```
+   */
   save(
     name: string,
     account: WalletAccount,
@@ -33,13 +47,39 @@ export interface KeystoreDirectory {
   /**
    * Copies an existing v3 keystore (from geth, `cast wallet new`, MetaMask…) into the folder as `<name>.json`,
    * unchanged and without decrypting it; refuses to overwrite.
+   *
+   * @example
+   * ```ts
+   * await keystores.importKeystore('geth-key', await readFile('UTC--…', 'utf8'));
+   * ```
    */
   importKeystore(name: string, keystore: string | object): Promise<KeystoreEntry>;
-  /** Decrypts a keystore selected by name or address. */
+  /**
+   * Decrypts a keystore selected by name or address.
+   *
+   * @example
+   * ```ts
+   * const alice = await keystores.load('alice', password);
+   * ```
+   */
   load(nameOrAddress: string, password: string): Promise<WalletAccount>;
-  /** Finds a keystore by name or address without decrypting it. */
+  /**
+   * Finds a keystore by name or address without decrypting it.
+   *
+   * @example
+   * ```ts
+   * const entry = await keystores.find('alice');
+   * ```
+   */
   find(nameOrAddress: string): Promise<KeystoreEntry | undefined>;
-  /** Deletes a keystore file. */
+  /**
+   * Deletes a keystore file.
+   *
+   * @example
+   * ```ts
+   * await keystores.remove('alice');
+   * ```
+   */
   remove(nameOrAddress: string): Promise<void>;
 }
 
