@@ -3,12 +3,12 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+// The one import from outside the packages' public exports: the content bench itself.
+import { type ContentBenchResult, runContentBench } from '../../packages/devnet/src/content/bench';
 import { findFreePort } from '../harness/findFreePort';
 import { startTarget } from '../harness/startTarget';
 import type { TargetSpec, Workload, WorkloadLine } from '../harness/types';
 import { devnetTarget } from '../targets/devnetTarget';
-// The one import from outside the packages' public exports: the content bench itself.
-import { type ContentBenchResult, runContentBench } from '../../packages/devnet/src/content/bench';
 
 const MiB = 2 ** 20;
 /** Issue 5: `add` at least this fraction of the machine's SHA-256 rate, judged at 100 MiB. */

@@ -52,11 +52,17 @@ export interface ChunkPadding {
 export function fixedSizeChunker(
   chunkSize: number,
   padding: ChunkPadding = { before: 0, after: 0 },
+  pool?: ChunkBufferPool,
 ): Chunker {
   const { before, after } = padding;
+  const size = before + chunkSize + after;
   // Not zero-filled: every byte of a chunk is written before it is yielded, the padding by the leaf encoder.
-  const allocate = () =>
-    Buffer.allocUnsafeSlow(before + chunkSize + after).subarray(before, before + chunkSize);
+  const allocate = () => {
+    const reused = pool?.take(size);
+    return reused !== undefined
+      ? new Uint8Array(reused, before, chunkSize)
+      : Buffer.allocUnsafeSlow(size).subarray(before, before + chunkSize);
+  };
   return async function* chunk(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
     let current = allocate();
     let filled = 0;
