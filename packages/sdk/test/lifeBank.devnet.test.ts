@@ -252,6 +252,30 @@ describe('grants and refusals', () => {
     expect(await countBlocks()).toBe(blocksBefore);
   });
 
+  it('refuses a grant that the contract would refuse before storing any key bundle', async () => {
+    const blocksBefore = await countBlocks();
+    const past = await refusal(
+      patient.grants.create({
+        grantee: hospital.address as Hex,
+        scope: { recordId },
+        purpose: 'TREAT',
+        expiresAt: new Date(0),
+      }),
+    );
+    expect(past.code).toBe('INVALID_INPUT');
+    expect(past.data?.contractError).toBe('InvalidExpiry');
+    const notMine = await refusal(
+      hospital.grants.create({
+        grantee: clinic.address as Hex,
+        scope: { recordId },
+        purpose: 'TREAT',
+        expiresIn: 60,
+      }),
+    );
+    expect(notMine.code).toBe('UNAUTHORIZED');
+    expect(await countBlocks()).toBe(blocksBefore);
+  });
+
   it('grants one record: the grantee reads it, logs the access, others still cannot', async () => {
     const g = await patient.grants.create({
       grantee: hospital.address as Hex,

@@ -12,7 +12,11 @@ import { z } from 'zod';
 import type { AidocContext } from '../client/AidocContext';
 import { contractErrorToAidocError } from '../client/contractErrorToAidocError';
 import { requireSigner } from '../client/requireSigner';
-import { sendContractTransaction } from '../client/sendContractTransaction';
+import {
+  PLACEHOLDER_CID,
+  sendContractTransaction,
+  simulateContractCall,
+} from '../client/sendContractTransaction';
 import { AidocError } from '../errors/AidocError';
 import type { GrantInternals } from '../grants/createGrantsApi';
 import { requireGranteeKey, storeKeyBundle } from '../grants/keyBundle';
@@ -281,6 +285,12 @@ export function createAccessApi(ctx: AidocContext, grants: GrantInternals): Acce
       }
       const granteeKey = await requireGranteeKey(ctx, request.requester);
       const records = await grants.recordsInScope(me, request.scope);
+      await simulateContractCall(ctx, 'Approving the request', {
+        address: ctx.contracts.LifeBank,
+        abi: lifeBankAbi,
+        functionName: 'approveRequest',
+        args: [request.requestId, PLACEHOLDER_CID],
+      });
       const keyBundleCid = await storeKeyBundle(ctx, {
         owner: me,
         grantee: request.requester,

@@ -20,6 +20,30 @@ export interface SentTransaction<T = unknown> {
 }
 
 /**
+ * Simulates a contract write from the client's signer and throws the typed refusal, sending nothing. Used
+ * before content is stored, with a placeholder CID, so a refused operation leaves no content behind. Internal.
+ */
+export async function simulateContractCall<
+  const abi extends Abi,
+  name extends ContractFunctionName<abi, 'nonpayable' | 'payable'>,
+  args extends ContractFunctionArgs<abi, 'nonpayable' | 'payable', name>,
+>(
+  ctx: AidocContext,
+  action: string,
+  request: { address: Address; abi: abi; functionName: name; args: args },
+): Promise<void> {
+  const { account } = requireSigner(ctx, action);
+  try {
+    await ctx.publicClient.simulateContract({ ...request, account } as never);
+  } catch (error) {
+    throw contractErrorToAidocError(error, action);
+  }
+}
+
+/** A CID-shaped placeholder for {@link simulateContractCall} (the contracts only check that a CID is non-empty). */
+export const PLACEHOLDER_CID = 'bafkreiaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
+
+/**
  * Simulates a contract write (so a refusal costs nothing and changes nothing), sends it from the client's
  * signer, waits for the receipt and throws a typed AidocError if anything fails. Internal.
  */

@@ -13,7 +13,11 @@ import { z } from 'zod';
 import type { AidocContext } from '../client/AidocContext';
 import { contractErrorToAidocError } from '../client/contractErrorToAidocError';
 import { requireEncryptionKey, requireSigner } from '../client/requireSigner';
-import { sendContractTransaction } from '../client/sendContractTransaction';
+import {
+  PLACEHOLDER_CID,
+  sendContractTransaction,
+  simulateContractCall,
+} from '../client/sendContractTransaction';
 import { decryptEnvelope, encryptEnvelope, parseEnvelopeHeader, sha256Hex } from '../crypto/envelope';
 import { AidocError } from '../errors/AidocError';
 import { fetchRecordInfo, type RecordInfo } from '../records/RecordInfo';
@@ -201,6 +205,15 @@ export function createGrantsApi(ctx: AidocContext): GrantsApi & { internals: Gra
     requireEncryptionKey(ctx, 'Granting access');
     const granteeKey = await requireGranteeKey(ctx, grantee);
     const records = await recordsInScope(owner, scope);
+    const request = {
+      address: ctx.contracts.LifeBank,
+      abi: lifeBankAbi,
+      functionName: 'grant',
+    } as const;
+    await simulateContractCall(ctx, 'Granting access', {
+      ...request,
+      args: [grantee, toChainScope(scope), purpose, expiry, PLACEHOLDER_CID],
+    });
     const keyBundleCid = await storeKeyBundle(ctx, { owner, grantee, granteeKey, scope, records });
     let sent: Awaited<ReturnType<typeof sendContractTransaction>>;
     try {
@@ -414,6 +427,12 @@ export function createGrantsApi(ctx: AidocContext): GrantsApi & { internals: Gra
       });
       dataKey.fill(0);
       const contentHash = sha256Hex(next);
+      await simulateContractCall(ctx, 'Updating the record', {
+        address: ctx.contracts.LifeBank,
+        abi: lifeBankAbi,
+        functionName: 'updateRecord',
+        args: [record.recordId, PLACEHOLDER_CID, contentHash],
+      });
       const { cid } = await ctx.content.add(next, { pin: true });
       const grants = await liveGrantsCovering(record);
       let sent: Awaited<ReturnType<typeof sendContractTransaction>>;

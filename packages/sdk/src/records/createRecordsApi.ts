@@ -5,7 +5,11 @@ import { z } from 'zod';
 import type { AidocContext } from '../client/AidocContext';
 import { contractErrorToAidocError } from '../client/contractErrorToAidocError';
 import { requireEncryptionKey, requireSigner } from '../client/requireSigner';
-import { sendContractTransaction } from '../client/sendContractTransaction';
+import {
+  PLACEHOLDER_CID,
+  sendContractTransaction,
+  simulateContractCall,
+} from '../client/sendContractTransaction';
 import { canonicalJsonBytes } from '../crypto/canonicalJson';
 import { decryptEnvelope, encryptEnvelope, parseEnvelopeHeader, sha256Hex } from '../crypto/envelope';
 import { AidocError } from '../errors/AidocError';
@@ -258,6 +262,14 @@ export function createRecordsApi(ctx: AidocContext, afterUpload?: AfterUpload): 
       dataKey.fill(0);
       const contentHash = sha256Hex(envelope);
       const t1 = performance.now();
+      // refusals (duplicate content, paused bank…) surface here, before anything is stored
+      await simulateContractCall(ctx, 'Registering the record', {
+        address: ctx.contracts.LifeBank,
+        abi: lifeBankAbi,
+        functionName: 'registerRecord',
+        args: [PLACEHOLDER_CID, contentHash, category, schema],
+      });
+      const t1b = performance.now();
       const { cid } = await ctx.content.add(envelope, {
         pin: true,
         ...(options.onProgress
@@ -298,7 +310,7 @@ export function createRecordsApi(ctx: AidocContext, afterUpload?: AfterUpload): 
         txHash: sent.hash,
         reward: rewarded?.eventName === 'RecordRewarded' ? rewarded.args.amount : 0n,
         regranted,
-        timings: { cryptoMs: t1 - t0, contentMs: t2 - t1, chainMs: performance.now() - t2 },
+        timings: { cryptoMs: t1 - t0, contentMs: t2 - t1b, chainMs: t1b - t1 + (performance.now() - t2) },
       };
     },
 
