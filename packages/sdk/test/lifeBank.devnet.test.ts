@@ -349,7 +349,9 @@ describe('grants and refusals', () => {
       ),
     );
 
+    expect(await devnet.content.pinTypeOf(CID.parse(toHospital.keyBundleCid))).toBe('recursive');
     await patient.grants.revoke(toHospital.grantId);
+    expect(await devnet.content.pinTypeOf(CID.parse(toHospital.keyBundleCid))).toBeUndefined();
     expect((await refusal(hospital.records.read(target))).code).toBe('ACCESS_DENIED');
     expect((await refusal(patient.grants.revoke(toHospital.grantId))).code).toBe('INVALID_INPUT');
 

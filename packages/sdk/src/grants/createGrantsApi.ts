@@ -393,6 +393,16 @@ export function createGrantsApi(ctx: AidocContext): GrantsApi & { internals: Gra
         functionName: 'revoke',
         args: [parsed.data],
       });
+      // stop serving the revoked grantee's key bundle from this node (copies elsewhere are out of reach)
+      const revoked = await ctx.publicClient
+        .readContract({
+          address: ctx.contracts.LifeBank,
+          abi: lifeBankAbi,
+          functionName: 'getGrant',
+          args: [parsed.data],
+        })
+        .catch(() => undefined);
+      if (revoked) await ctx.content.unpin(revoked.keyBundleCid).catch(() => undefined);
       return { txHash: sent.hash };
     },
 
