@@ -1,2 +1,2 @@
 export { AidocError, type AidocErrorOptions } from './AidocError';
-export { errorCodes, type AidocErrorCode } from './errorCodes';
+export { type AidocErrorCode, errorCodes } from './errorCodes';
