@@ -1,5 +1,15 @@
 export { type CliContext, type CliIo, createCliContext, type OutputStream, wantsJson } from './cliContext';
+export {
+  type DeployRequest,
+  type DeployResult,
+  type DeployStepEvent,
+  deployAidocSystem,
+} from './commands/deploy/deploy';
+export { type DeploymentsFile, readDeployments, writeDeployments } from './commands/deploy/writeDeployments';
+export { type DevnetFaultRequest, type DevnetFaultResult, devnetFault } from './commands/devnet/fault';
+export { type BlockRef, type DevnetStatus, devnetStatus } from './commands/devnet/status';
 export { type DevnetInfo, type DevnetSession, devnetUp } from './commands/devnet/up';
+export type { ValidatorFaultKind, ValidatorStatus } from './commands/devnet/validatorStatus';
 export { type DevnetUpFlags, devnetUpOptions, toDevnetOptions } from './commands/devnet/upOptions';
 export { ExitCode, exitCodeFor } from './output/exitCodeFor';
 export { type FormatErrorOptions, formatError } from './output/formatError';

@@ -2,7 +2,9 @@ import { createRequire } from 'node:module';
 import { AidocError } from '@aidoc/sdk/errors';
 import { Command, CommanderError } from 'commander';
 import { type CliContext, type CliIo, createCliContext } from './cliContext';
+import { devnetFaultOptions, devnetRpcOption } from './commands/devnet/faultOptions';
 import { devnetUpOptions } from './commands/devnet/upOptions';
+import { deployOptions } from './commands/deploy/deployOptions';
 import { addOptions } from './options/addOptions';
 import { ExitCode, exitCodeFor } from './output/exitCodeFor';
 import { formatError } from './output/formatError';
@@ -18,9 +20,29 @@ Examples:
   $ aidoc devnet up --block-time 2          # a block every 2 seconds
   $ aidoc devnet up --port 0 --json         # free port; ready line + JSON logs for scripts
   $ aidoc devnet up --host 0.0.0.0 --chain-id 1337 --accounts 20
+  $ aidoc devnet up --validators 7 --round-timeout 500   # QBFT among 7 validators (tolerates 2 faulty)
 
 The account keys it prints are PUBLIC TEST KEYS: never use them on a real network.
 Stop it with Ctrl+C (SIGINT) or SIGTERM.`;
+
+const devnetFaultExamples = `
+Examples:
+  $ aidoc devnet fault --validator 1 crash          # validator 1 stops; 3 of 4 still commit
+  $ aidoc devnet fault --validator 2 crash          # a second one: no quorum, finality stalls
+  $ aidoc devnet fault --validator 1 heal           # clear every fault of validator 1
+  $ aidoc devnet fault --validator 0 delay 800      # its messages arrive 800 ms late
+  $ aidoc devnet fault --rpc http://127.0.0.1:9545 --validator 3 equivocate --json
+
+Exit codes: 0 applied, 1 the devnet refused or cannot be reached, 2 usage error.`;
+
+const deployExamples = `
+Examples:
+  $ aidoc deploy --rpc http://127.0.0.1:8545 --private-key 0x…            # prefer AIDOC_PRIVATE_KEY
+  $ AIDOC_PRIVATE_KEY=0x… aidoc deploy --rpc https://rpc.example.org --governance 0xMultisig…
+  $ aidoc deploy --rpc https://rpc.example.org --account deployer          # ~/.aidoc/keystores/deployer.json
+
+Writes (or merges into) aidoc.deployments.json: { "<chainId>": { "AidToken": "0x…", … } }.
+The key is never printed. Exit codes: 0 deployed, 1 failure (network, revert, funds), 2 usage error.`;
 
 /**
  * Assemble the `aidoc` command tree. Commands are loaded lazily: `--help` never imports the devnet.
@@ -60,6 +82,42 @@ export function createProgram(ctx: CliContext): Command {
     .action(async (flags) => {
       const { runDevnetUp } = await import('./commands/devnet/upRunner');
       await runDevnetUp(flags, ctx);
+    });
+
+  const fault = devnet
+    .command('fault')
+    .description(
+      'inject a fault into one validator of a running devnet (or heal it), to test a DApp against stalled finality',
+    )
+    .argument('<kind>', 'crash | recover | partition | heal | delay | equivocate')
+    .argument('[ms]', 'with delay: milliseconds added to every message of the validator')
+    .addHelpText('after', devnetFaultExamples);
+  addOptions(fault, devnetFaultOptions, ctx.secrets)
+    .option(jsonFlag[0]!, 'print the validator status as JSON (the default when stdout is not a terminal)')
+    .action(async (kind: string, ms: string | undefined, flags) => {
+      const { runDevnetFault } = await import('./commands/devnet/faultRunner');
+      await runDevnetFault(kind, ms, flags, ctx);
+    });
+
+  const status = devnet
+    .command('status')
+    .description('show the head, the finalized block and every validator of a running devnet');
+  addOptions(status, [devnetRpcOption], ctx.secrets)
+    .option(jsonFlag[0]!, 'print JSON (the default when stdout is not a terminal)')
+    .action(async (flags) => {
+      const { runDevnetStatus } = await import('./commands/devnet/faultRunner');
+      await runDevnetStatus(flags, ctx);
+    });
+
+  const deploy = program
+    .command('deploy')
+    .description('deploy the AIDOC system contracts onto any EVM network and record their addresses')
+    .addHelpText('after', deployExamples);
+  addOptions(deploy, deployOptions, ctx.secrets)
+    .option(jsonFlag[0]!, 'print the result as JSON (the default when stdout is not a terminal)')
+    .action(async (flags) => {
+      const { runDeploy } = await import('./commands/deploy/deployRunner');
+      await runDeploy(flags, ctx);
     });
 
   return program;

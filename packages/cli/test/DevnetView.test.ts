@@ -4,7 +4,8 @@ import { render } from 'ink-testing-library';
 import { createElement } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DevnetInfo } from '../src/commands/devnet/up';
-import { DevnetView } from '../src/views/DevnetView';
+import type { ValidatorStatus } from '../src/commands/devnet/validatorStatus';
+import { type ConsensusSnapshot, DevnetView } from '../src/views/DevnetView';
 
 const info: DevnetInfo = {
   rpc: 'http://127.0.0.1:8545',
@@ -51,10 +52,19 @@ const block = (number: bigint, transactions: number): BlockSummary => ({
 let unmount: (() => void) | undefined;
 afterEach(() => unmount?.());
 
-function renderView(status: 'running' | 'stopping' = 'running') {
+function renderView(
+  status: 'running' | 'stopping' = 'running',
+  readConsensus?: () => Promise<ConsensusSnapshot>,
+) {
   const blocks = source<BlockSummary>();
   const logs = source<DevnetLogEvent>();
-  const props = { info, onBlock: blocks.subscribe, onLog: logs.subscribe, refreshMs: 10 };
+  const props = {
+    info,
+    onBlock: blocks.subscribe,
+    onLog: logs.subscribe,
+    refreshMs: 10,
+    ...(readConsensus ? { readConsensus } : {}),
+  };
   const view = render(createElement(DevnetView, { ...props, status }));
   unmount = view.unmount;
   const frame = () => stripVTControlCharacters(view.lastFrame() ?? '');
@@ -103,5 +113,71 @@ describe('DevnetView', () => {
     rerender('stopping');
     await vi.waitFor(() => expect(frame()).toContain('Stopping the devnet'));
     expect(frame()).not.toContain('Press Ctrl+C');
+  });
+});
+
+const validator = (index: number, faults: Partial<ValidatorStatus> = {}): ValidatorStatus => ({
+  index,
+  address: `0x${String(index).repeat(40)}`,
+  validator: true,
+  proposer: index === 0,
+  crashed: false,
+  partitioned: false,
+  delayMs: 0,
+  equivocating: false,
+  height: 3,
+  round: 0,
+  active: true,
+  committed: 2,
+  synced: 0,
+  ...faults,
+});
+
+describe('DevnetView consensus panel', () => {
+  it('lists the validators with their condition and marks finalized blocks', async () => {
+    let snapshot: ConsensusSnapshot = {
+      validators: [0, 1, 2, 3].map((i) => validator(i)),
+      finalized: 1n,
+    };
+    const { blocks, frame } = renderView('running', async () => snapshot);
+    await vi.waitFor(() => expect(frame()).toContain('quorum 3'));
+    expect(frame()).toContain('4 in the set');
+    expect(frame()).toContain('finalized #1');
+    expect(frame()).toMatch(/#0\s+0x0000…0000 proposer\s+ok/);
+    expect(frame()).toContain('committing (4 reachable)');
+    await vi.waitFor(() => expect(blocks.size()).toBe(1));
+    const blockRow = (n: number) =>
+      frame()
+        .split('\n')
+        .find((l) => new RegExp(`^\\s+#${n}\\s+0x1a2b3c`).test(l));
+    blocks.emit(block(1n, 1));
+    blocks.emit(block(2n, 1));
+    await vi.waitFor(() => expect(blockRow(2)).toBeDefined());
+    expect(blockRow(1)).toContain('✓ final');
+    expect(blockRow(2)).toBeDefined();
+    expect(blockRow(2)).not.toContain('✓ final');
+
+    snapshot = {
+      validators: [
+        validator(0),
+        validator(1, { crashed: true }),
+        validator(2, { partitioned: true, delayMs: 50 }),
+        validator(3),
+      ],
+      finalized: 2n,
+    };
+    await vi.waitFor(() => expect(frame()).toContain('FINALITY STALLED'));
+    expect(frame()).toMatch(/#1\s+0x1111…1111 validator\s+crashed/);
+    expect(frame()).toContain('partitioned+delayed 50 ms');
+    expect(
+      frame()
+        .split('\n')
+        .find((l) => l.includes('#2 ')),
+    ).toContain('✓ final');
+  });
+
+  it('shows no validator panel without a consensus reader', () => {
+    const { frame } = renderView();
+    expect(frame()).not.toContain('Validators');
   });
 });

@@ -6,13 +6,18 @@ it('exports exactly the public API of @aidoc/cli', () => {
     'ExitCode',
     'createCliContext',
     'createProgram',
+    'deployAidocSystem',
+    'devnetFault',
+    'devnetStatus',
     'devnetUp',
     'devnetUpOptions',
     'exitCodeFor',
     'formatError',
     'jsonLine',
+    'readDeployments',
     'runCli',
     'toDevnetOptions',
     'wantsJson',
+    'writeDeployments',
   ]);
 });

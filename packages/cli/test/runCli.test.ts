@@ -22,11 +22,48 @@ describe('runCli', () => {
       '--accounts',
       '--mnemonic',
       '--block-time',
+      '--validators',
+      '--round-timeout',
       '--json',
     ]) {
       expect(help).toContain(flag);
     }
     expect(help).toContain('PUBLIC TEST KEYS');
+  });
+
+  it('defaults to 4 validators and a 1000 ms round timeout, and rejects out-of-range values', async () => {
+    const help = collectIo({ tty: true });
+    await runCli(argv('devnet', 'up', '--help'), help);
+    expect(help.stdout.text()).toMatch(/--validators <count>[\s\S]*\(default: 4\)/);
+    expect(help.stdout.text()).toMatch(/--round-timeout <ms>[\s\S]*\(default: 1000\)/);
+    for (const bad of [
+      ['--validators', '0'],
+      ['--validators', '65'],
+      ['--round-timeout', '5'],
+      ['--round-timeout', 'fast'],
+    ]) {
+      const io = collectIo({ tty: false });
+      expect(await runCli(argv('devnet', 'up', ...bad), io), bad.join(' ')).toBe(2);
+      expect(JSON.parse(io.stdout.text()).error.code).toBe('INVALID_INPUT');
+    }
+  });
+
+  it('documents devnet fault, devnet status and deploy', async () => {
+    for (const [command, flags] of [
+      [
+        ['devnet', 'fault'],
+        ['--rpc', '--validator', 'crash', 'equivocate', 'delay'],
+      ],
+      [
+        ['devnet', 'status'],
+        ['--rpc', '--json'],
+      ],
+      [['deploy'], ['--rpc', '--account', '--private-key', '--governance', '--out', 'AIDOC_PRIVATE_KEY']],
+    ] as const) {
+      const io = collectIo({ tty: true });
+      expect(await runCli(argv(...command, '--help'), io)).toBe(0);
+      for (const flag of flags) expect(io.stdout.text(), `${command.join(' ')} ${flag}`).toContain(flag);
+    }
   });
 
   it('exits 2 with a clear message for a bad --block-time on a terminal', async () => {

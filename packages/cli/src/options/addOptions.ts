@@ -13,6 +13,8 @@ export interface OptionSpec {
   defaultDescription?: string;
   /** The value is a secret: it is redacted from every error message. */
   secret?: boolean;
+  /** The option must be given (commander reports a missing one as a usage error). */
+  required?: boolean;
 }
 
 /**
@@ -38,6 +40,7 @@ export function addOptions(command: Command, specs: readonly OptionSpec[], secre
         return parse ? parse(raw) : raw;
       });
     }
+    if (spec.required) option.makeOptionMandatory();
     command.addOption(option);
   }
   return command;

@@ -101,3 +101,58 @@ export function parseDirectory(raw: string): string {
   }
   return resolve(raw);
 }
+
+/**
+ * Parse a JSON-RPC endpoint URL (`http://` or `https://`); a trailing slash is kept as given.
+ *
+ * @example
+ * ```ts
+ * parseRpcUrl('http://127.0.0.1:8545'); // 'http://127.0.0.1:8545'
+ * ```
+ */
+export function parseRpcUrl(raw: string): string {
+  const value = raw.trim();
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new InvalidArgumentError(
+      'Expected an http:// or https:// JSON-RPC URL, e.g. http://127.0.0.1:8545.',
+    );
+  }
+  return value;
+}
+
+/**
+ * Parse a 20-byte hex address (`0x` + 40 hex digits, any case).
+ *
+ * @example
+ * ```ts
+ * parseAddress('0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266');
+ * ```
+ */
+export function parseAddress(raw: string): `0x${string}` {
+  const value = raw.trim();
+  if (!/^0x[0-9a-fA-F]{40}$/.test(value)) {
+    throw new InvalidArgumentError('Expected an address: 0x followed by 40 hex digits.');
+  }
+  return value as `0x${string}`;
+}
+
+/**
+ * Parse a file path, resolved against the current directory (it need not exist yet).
+ *
+ * @example
+ * ```ts
+ * parseFilePath('aidoc.deployments.json'); // '/home/me/project/aidoc.deployments.json'
+ * ```
+ */
+export function parseFilePath(raw: string): string {
+  if (raw.trim().length === 0 || raw.includes('\0')) {
+    throw new InvalidArgumentError('Expected a file path, e.g. aidoc.deployments.json.');
+  }
+  return resolve(raw);
+}

@@ -1,10 +1,18 @@
 import type { BlockSummary, DevnetLogEvent } from '@aidoc/devnet';
 import { Box, Static, Text } from 'ink';
 import { useEffect, useMemo, useState } from 'react';
+import { consensusSummary } from '../commands/devnet/status';
 import type { DevnetInfo } from '../commands/devnet/up';
+import { type ValidatorStatus, validatorCondition } from '../commands/devnet/validatorStatus';
 import { createBlockStats } from './blockStats';
 import { formatGwei } from './formatGwei';
 import { shortHex } from './shortHex';
+
+/** What the view polls about consensus: every validator node and the latest finalized block. */
+export interface ConsensusSnapshot {
+  validators: ValidatorStatus[];
+  finalized: bigint | null;
+}
 
 /** Props of {@link DevnetView}. */
 export interface DevnetViewProps {
@@ -20,6 +28,8 @@ export interface DevnetViewProps {
   now?: () => number;
   /** Blocks kept in the rolling list. Default 8. */
   rows?: number;
+  /** Read the validator set and the finalized block (polled every `refreshMs`); no panel without it. */
+  readConsensus?: () => Promise<ConsensusSnapshot>;
 }
 
 const logColors: Partial<Record<string, string>> = { debug: 'gray', warn: 'yellow', error: 'red' };
@@ -39,7 +49,7 @@ function logColor(level: string): { color?: string } {
  * ```
  */
 export function DevnetView(props: DevnetViewProps) {
-  const { info, onBlock, onLog, status, refreshMs = 250, now, rows = 8 } = props;
+  const { info, onBlock, onLog, status, refreshMs = 250, now, rows = 8, readConsensus } = props;
   const stats = useMemo(() => createBlockStats({ rows, ...(now ? { now } : {}) }), [rows, now]);
   const [snapshot, setSnapshot] = useState(() => stats.snapshot());
   const [logs, setLogs] = useState<DevnetLogEvent[]>([]);
@@ -54,6 +64,32 @@ export function DevnetView(props: DevnetViewProps) {
   }, [onBlock, stats, refreshMs]);
 
   useEffect(() => onLog((event) => setLogs((previous) => [...previous.slice(-4), event])), [onLog]);
+
+  const [consensus, setConsensus] = useState<ConsensusSnapshot | undefined>(undefined);
+  useEffect(() => {
+    if (!readConsensus) return;
+    let active = true;
+    let busy = false;
+    const poll = () => {
+      if (busy) return;
+      busy = true;
+      readConsensus()
+        .then((next) => {
+          if (active) setConsensus(next);
+        })
+        .catch(() => {})
+        .finally(() => {
+          busy = false;
+        });
+    };
+    poll();
+    const timer = setInterval(poll, refreshMs);
+    return () => {
+      active = false;
+      clearInterval(timer);
+    };
+  }, [readConsensus, refreshMs]);
+  const finalized = consensus?.finalized ?? null;
 
   return (
     <>
@@ -72,9 +108,11 @@ export function DevnetView(props: DevnetViewProps) {
               {'  '}#{block.number.toString().padEnd(8)} {shortHex(block.hash)}{' '}
               {`${block.transactions} tx`.padStart(8)} gas {block.gasUsed.toString().padStart(10)} base fee{' '}
               {formatGwei(block.baseFeePerGas)}
+              {finalized !== null && block.number <= finalized ? <Text color="green"> ✓ final</Text> : null}
             </Text>
           ))
         )}
+        {consensus && <ConsensusPanel consensus={consensus} />}
         {logs.length > 0 && (
           <Box flexDirection="column" marginTop={1}>
             {logs.map((event, index) => (
@@ -95,6 +133,39 @@ export function DevnetView(props: DevnetViewProps) {
         </Box>
       </Box>
     </>
+  );
+}
+
+function ConsensusPanel({ consensus }: { consensus: ConsensusSnapshot }) {
+  const summary = consensusSummary(consensus.validators);
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      <Text>
+        <Text bold>Validators</Text> QBFT · {summary.validatorCount} in the set · quorum {summary.quorum} ·{' '}
+        finalized {consensus.finalized === null ? 'none' : `#${consensus.finalized}`} ·{' '}
+        {summary.canCommit ? (
+          <Text color="green">committing ({summary.reachable} reachable)</Text>
+        ) : (
+          <Text color="red" bold>
+            FINALITY STALLED ({summary.reachable} of {summary.quorum} needed reachable)
+          </Text>
+        )}
+      </Text>
+      {consensus.validators.map((v) => {
+        const condition = validatorCondition(v);
+        return (
+          <Text key={v.index}>
+            {'  '}#{String(v.index).padEnd(3)} {shortHex(v.address, 4)}{' '}
+            {(v.validator ? (v.proposer ? 'proposer' : 'validator') : 'standby').padEnd(9)}{' '}
+            <Text {...(condition === 'ok' ? { color: 'green' } : { color: 'yellow' })}>{condition}</Text>
+            <Text dimColor>
+              {' '}
+              height {v.height} round {v.round}
+            </Text>
+          </Text>
+        );
+      })}
+    </Box>
   );
 }
 

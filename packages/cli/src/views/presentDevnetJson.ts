@@ -1,7 +1,7 @@
 import type { OutputStream } from '../cliContext';
 import type { DevnetSession } from '../commands/devnet/up';
-import type { LogRelay } from '../output/createLogRelay';
 import { createCoalescingWriter } from '../output/createCoalescingWriter';
+import type { LogRelay } from '../output/createLogRelay';
 import { jsonLine } from '../output/jsonLine';
 import type { DevnetPresenter } from './DevnetPresenter';
 import { blockRecord, devnetReadyRecord, logRecord } from './devnetRecords';

@@ -52,6 +52,18 @@ export const devnetUpOptions: readonly OptionSpec[] = [
     parse: parseSeconds,
   },
   {
+    flags: '--validators <count>',
+    description: 'number of QBFT validators (4 tolerates one faulty validator; 1 is a single sealer)',
+    parse: integerInRange(1, 64),
+    defaultValue: 4,
+  },
+  {
+    flags: '--round-timeout <ms>',
+    description: 'first QBFT round timeout in milliseconds; it doubles after each failed round',
+    parse: integerInRange(10, 600_000),
+    defaultValue: 1000,
+  },
+  {
     flags: '--ipfs-port <port>',
     description: 'port of the Kubo-compatible IPFS RPC API (0 picks a free port)',
     parse: parsePort,
