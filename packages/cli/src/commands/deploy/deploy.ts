@@ -6,7 +6,6 @@ import {
 } from '@aidoc/contracts';
 import { AidocError } from '@aidoc/sdk/errors';
 import {
-  BaseError,
   createPublicClient,
   createWalletClient,
   defineChain,
@@ -15,7 +14,7 @@ import {
   type PublicClient,
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { writeDeployments } from './writeDeployments';
+import { readDeployments, writeDeployments } from './writeDeployments';
 
 /** One finished step of {@link deployAidocSystem}. */
 export interface DeployStepEvent {
@@ -76,6 +75,8 @@ export interface DeployResult {
  * ```
  */
 export async function deployAidocSystem(request: DeployRequest): Promise<DeployResult> {
+  // A deployments file we could not merge into must stop us before anything is spent.
+  await readDeployments(request.out);
   const account = privateKeyToAccount(request.privateKey);
   const governance = request.governance ?? account.address;
   const transport = http(request.rpc, { retryCount: 2 });
@@ -146,16 +147,18 @@ function deployError(cause: unknown, done: number, steps: DeploymentStep[]): Aid
     done > 0
       ? `${done} step(s) were confirmed before it; no deployments file was written. Deploy again from a fresh account, or continue by hand.`
       : 'Nothing was deployed.';
-  const name = cause instanceof BaseError ? cause.walk().name : '';
-  const message =
-    cause instanceof BaseError ? cause.shortMessage : cause instanceof Error ? cause.message : String(cause);
-  const code =
-    name === 'InsufficientFundsError'
-      ? 'INSUFFICIENT_FUNDS'
-      : name === 'HttpRequestError' || name === 'TimeoutError'
-        ? 'NETWORK'
-        : /reverted/.test(message)
-          ? 'EXECUTION_REVERTED'
-          : 'INVALID_TRANSACTION';
+  // By name, not instanceof: @aidoc/contracts may load its own copy of viem.
+  const viemError = cause as { walk?: (fn: (e: unknown) => boolean) => unknown; shortMessage?: string };
+  const has = (name: string) =>
+    typeof viemError?.walk === 'function' &&
+    (viemError.walk((e) => (e as Error | undefined)?.name === name) as Error | null)?.name === name;
+  const message = viemError?.shortMessage ?? (cause instanceof Error ? cause.message : String(cause));
+  const code = has('InsufficientFundsError')
+    ? 'INSUFFICIENT_FUNDS'
+    : has('HttpRequestError') || has('TimeoutError')
+      ? 'NETWORK'
+      : /reverted/.test(message)
+        ? 'EXECUTION_REVERTED'
+        : 'INVALID_TRANSACTION';
   return new AidocError(code, `Deployment failed at ${failed}: ${message}`, { details: partial, cause });
 }
