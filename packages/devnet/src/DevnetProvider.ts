@@ -34,6 +34,7 @@ export class DevnetProvider extends EventEmitter implements Eip1193Provider {
       notify: (subscription, result) =>
         this.emit('message', { type: 'eth_subscription', data: { subscription, result } }),
       onClose: (fn) => this.closers.push(fn),
+      waitForInclusion: true,
     };
   }
 

@@ -199,7 +199,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       msg: 'internal error while serving a request',
       error: String((err as Error)?.stack ?? err),
     });
-  const dispatcher = new RpcDispatcher(methods, onInternalError);
+  const dispatcher = new RpcDispatcher(methods, onInternalError, () => chain.settled());
   const provider = new DevnetProvider(dispatcher, onInternalError);
   producer.start(chain);
   if (options.blockTime && options.blockTime > 0) producer.setBlockTime(options.blockTime);

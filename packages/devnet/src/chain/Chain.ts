@@ -118,6 +118,17 @@ export class Chain extends EventEmitter<ChainEvents> {
   private pending: CandidateBlock | undefined;
   /** Durable storage; undefined keeps everything in memory. */
   db: ChainDatabase | undefined;
+  /** The write of a decided block to disk, while it is in flight. */
+  private durableWrite: Promise<unknown> | undefined;
+
+  /**
+   * Resolves once a decided block that is being written to disk is committed. Readers wait on it so that a
+   * client which saw its transaction accepted, then asks for the receipt, sees the block that holds it
+   * as soon as it is durable rather than the state just before.
+   */
+  settled(): Promise<unknown> | undefined {
+    return this.durableWrite;
+  }
   private readonly options: ChainOptions;
   private snapshotSeq = 0;
   private readonly snapshots = new Map<
@@ -680,7 +691,15 @@ export class Chain extends EventEmitter<ChainEvents> {
   async commitCandidate(candidate: CandidateBlock, sealed: BlockHeader): Promise<StoredBlock> {
     if (this.pending !== candidate) throw new Error('only the pending candidate can be committed');
     const block = this.toStoredBlock(sealed, candidate.transactions, candidate.receipts);
-    if (this.db) await this.db.writeBlock(block, candidate.touched, this.state);
+    if (this.db) {
+      const write = this.db.writeBlock(block, candidate.touched, this.state);
+      this.durableWrite = write.catch(() => undefined);
+      try {
+        await write;
+      } finally {
+        this.durableWrite = undefined;
+      }
+    }
     this.pending = undefined;
     this.blocks.append(block);
     if (this.nextTimestamp !== undefined) this.nextTimestamp = undefined;

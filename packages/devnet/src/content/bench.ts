@@ -16,6 +16,8 @@ export interface ContentBenchOptions {
   url?: string | undefined;
   /** With no `url`: where the in-process store keeps blocks. Default: a fresh temporary folder, removed afterwards. */
   dataDir?: string | undefined;
+  /** Called right before each measured `add` request starts and right after its response ends. */
+  onAdd?: { start(bytes: number): void; end(bytes: number): void } | undefined;
 }
 
 /**
@@ -161,8 +163,10 @@ export async function runContentBench(options: ContentBenchOptions): Promise<Con
       const shaSeconds = shaMs / 1000;
 
       let stopRss = sampleRss();
+      options.onAdd?.start(bytes);
       let t = performance.now();
       const addBody = await uploadMultipart(`${server.url}/api/v0/add`, bytes, base);
+      options.onAdd?.end(bytes);
       const lines = addBody.toString('utf8').trim().split('\n');
       const addSeconds = (performance.now() - t) / 1000;
       const addPeakRssMiB = stopRss();

@@ -13,6 +13,12 @@ export interface RpcSession {
   notify?: ((subscription: string, result: unknown) => void) | undefined;
   /** Cleanup hooks run when the connection closes. */
   onClose(fn: () => void): void;
+  /**
+   * Whether a send should return only once its transaction is mined (instant mode). The in-process
+   * provider sets it: its next call runs before the block would otherwise be built. Network clients get
+   * the hash at once, as from geth and Anvil; a request they send after it sees the block.
+   */
+  waitForInclusion?: boolean;
 }
 
 /** Everything method handlers need. */

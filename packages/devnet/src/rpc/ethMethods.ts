@@ -11,7 +11,7 @@ import type { StoredBlock } from '../chain/StoredBlock';
 import type { CallParams } from '../chain/txFromCallParams';
 import { txFromCallParams } from '../chain/txFromCallParams';
 import { matchingLogs } from './FilterManager';
-import type { RpcContext, RpcHandler } from './RpcContext';
+import type { RpcContext, RpcHandler, RpcSession } from './RpcContext';
 import { formatBlock, formatHeader, formatReceipt, formatTransaction } from './rpcFormat';
 import {
   invalidParam,
@@ -100,9 +100,9 @@ export function ethMethods(ctx: RpcContext): Record<string, RpcHandler> {
     return { tx: txFromCallParams(chain.common, full, createAddressFromString(from)), from };
   };
 
-  const submit = async (hash: `0x${string}`) => {
+  const submit = async (hash: `0x${string}`, session: RpcSession) => {
     ctx.producer.notifyPending();
-    await ctx.awaitInclusion(hash);
+    if (session.waitForInclusion) await ctx.awaitInclusion(hash);
     return hash;
   };
 
@@ -269,16 +269,16 @@ export function ethMethods(ctx: RpcContext): Record<string, RpcHandler> {
       return loc ? formatReceipt(loc.block, loc.index) : null;
     },
 
-    eth_sendRawTransaction: async (p) => {
+    eth_sendRawTransaction: async (p, session) => {
       arity(p, 1, 1, 'eth_sendRawTransaction');
       const hash = chain.addRawTransaction(parseData(p[0], 'transaction'));
-      return submit(hash);
+      return submit(hash, session);
     },
-    eth_sendTransaction: async (p) => {
+    eth_sendTransaction: async (p, session) => {
       arity(p, 1, 1, 'eth_sendTransaction');
       const { tx, from } = await fillAndSign(parseCallObject(p[0]));
       const hash = chain.addTransaction(tx, createAddressFromString(from));
-      return submit(hash);
+      return submit(hash, session);
     },
     eth_signTransaction: async (p) => {
       arity(p, 1, 1, 'eth_signTransaction');
