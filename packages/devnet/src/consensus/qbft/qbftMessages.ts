@@ -93,7 +93,19 @@ export function messageHash(m: Unsigned<QbftMessage>): Uint8Array {
  * ```
  */
 export function signMessage<T extends QbftMessage>(m: Unsigned<T>, key: Uint8Array, author: string): T {
-  const signed = Object.freeze({ ...m, author, signature: signHash(messageHash(m), key) }) as unknown as T;
+  // The signature is deterministic (RFC 6979), so it is computed when first read: in-process validators
+  // check messages they signed themselves without reading it (below), and only messages that leave the
+  // happy path (round-change certificates, tests, other signers) pay for it.
+  let signature: Uint8Array | undefined;
+  const target = { ...m, author } as Record<string, unknown>;
+  Object.defineProperty(target, 'signature', {
+    enumerable: true,
+    get: () => {
+      signature ??= signHash(messageHash(m), key);
+      return signature;
+    },
+  });
+  const signed = Object.freeze(target) as unknown as T;
   // A message this process signed with the author's own key needs no signature recovery to be checked:
   // the result is known by construction. Messages from anywhere else are recovered in verifyMessage.
   if (addressOfKey(key) === author) verified.set(signed, true);
