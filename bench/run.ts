@@ -12,7 +12,7 @@ import { formatComparisonTable } from './harness/formatComparisonTable';
 import { type InProcessReady, measureDevnetInProcessReady } from './harness/measureDevnetInProcessReady';
 import { startTarget } from './harness/startTarget';
 import { summarizeWorkload, type TargetResult } from './harness/summarizeWorkload';
-import type { RunningTarget, Workload } from './harness/types';
+import type { RunningTarget, TargetSpec, Workload } from './harness/types';
 import { writeWorkloadResult } from './harness/writeWorkloadResult';
 import { benchDir, repoRoot } from './targets/benchPaths';
 import { targetRegistry } from './targets/targetRegistry';
@@ -24,7 +24,8 @@ workloads:
 ${workloadRegistry.map((w) => `  ${w.name.padEnd(10)} ${w.summary}`).join('\n')}
 
   --quick     small sizes for a smoke run (results go to latest-<workload>-quick.json)
-  --targets   comma-separated subset of targets (default: the workload's own list)
+  --targets   comma-separated subset of targets (default: the workload's own list; workloads that bring
+              their own targets, such as consensus, select among those)
   --strict    exit 1 when a goal line FAILs (a correctness failure always exits 1)`;
 
 function fail(message: string): never {
@@ -66,22 +67,36 @@ const requestedTargets = args.values.targets
   ?.split(',')
   .map((t) => t.trim())
   .filter(Boolean);
-for (const t of requestedTargets ?? []) if (!targetRegistry[t]) fail(`unknown target "${t}"`);
+const knownTargets = new Set([
+  ...Object.keys(targetRegistry),
+  ...workloads.flatMap((w) => (w.targets ?? []).map((t) => t.name)),
+]);
+for (const t of requestedTargets ?? []) if (!knownTargets.has(t)) fail(`unknown target "${t}"`);
+
+/** The targets one workload runs against: its own (filtered by --targets), or registry entries by name. */
+function targetsOf(workload: Workload): TargetSpec[] {
+  if (workload.targets) {
+    return workload.targets.filter((t) => !requestedTargets || requestedTargets.includes(t.name));
+  }
+  return (requestedTargets ?? workload.defaultTargets)
+    .map((name) => targetRegistry[name])
+    .filter((spec): spec is TargetSpec => spec !== undefined);
+}
 
 const quick = args.values.quick ?? false;
 const log = (message: string) => process.stderr.write(`  ${message}\n`);
 let exitCode = 0;
 
 for (const workload of workloads) {
-  const targetNames = requestedTargets ?? workload.defaultTargets;
+  const targetSpecs = targetsOf(workload);
+  const targetNames = targetSpecs.map((spec) => spec.name);
   const startedAt = new Date();
   process.stderr.write(`\n== ${workload.name}${quick ? ' (quick)' : ''}: ${workload.summary}\n`);
   const results: TargetResult[] = [];
   let devnetInProcess: InProcessReady | { error: string } | undefined;
 
-  for (const name of targetNames) {
-    const spec = targetRegistry[name];
-    if (!spec) continue;
+  for (const spec of targetSpecs) {
+    const name = spec.name;
     if (name === 'devnet') {
       try {
         devnetInProcess = await measureDevnetInProcessReady();
@@ -102,7 +117,9 @@ for (const workload of workloads) {
       log(
         `${target.description} via ${target.via}: ready in ${target.readyMs.toFixed(0)} ms, pid ${target.pid}`,
       );
-      const lines = await workload.run({ target, quick, log });
+      const details: Record<string, unknown> = {};
+      const lines = await workload.run({ target, quick, log, attach: (d) => Object.assign(details, d) });
+      if (Object.keys(details).length > 0) result.details = details;
       result.lines = lines.map((l) => ({ ...l, opsPerSecond: l.count / l.seconds }));
       const memory = target.readPeakRss();
       Object.assign(result, {
@@ -131,9 +148,10 @@ for (const workload of workloads) {
   const subject = results.some((r) => r.name === workload.goals?.subject)
     ? workload.goals?.subject
     : undefined;
-  process.stdout.write(
-    `\n${workload.name}${quick ? ' (quick)' : ''}\n${formatComparisonTable(rows, targetNames, subject)}\n`,
-  );
+  const table = workload.report
+    ? workload.report(results, rows)
+    : formatComparisonTable(rows, targetNames, subject);
+  process.stdout.write(`\n${workload.name}${quick ? ' (quick)' : ''}\n${table}\n`);
   if (devnetInProcess && 'readyMs' in devnetInProcess) {
     process.stdout.write(
       `devnet startDevnet() in-process: ready ${devnetInProcess.readyMs.toFixed(0)} ms after the call (module import ${devnetInProcess.importMs.toFixed(0)} ms before it)\n`,

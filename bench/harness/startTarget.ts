@@ -32,6 +32,7 @@ async function startOne(
   spec: SpawnSpec,
   port: number,
   description: string,
+  release: () => Promise<void>,
 ): Promise<RunningTarget> {
   const name = target.name;
   const rpcUrl = `http://127.0.0.1:${port}`;
@@ -122,6 +123,7 @@ async function startOne(
       stopped = true;
       await rpc.close().catch(() => undefined);
       await stopChildProcess(child);
+      await release();
     },
   };
 }
@@ -140,11 +142,12 @@ async function startOne(
 export async function startTarget(spec: TargetSpec, log: (message: string) => void): Promise<RunningTarget> {
   const description = await spec.describe();
   const port = await findFreePort();
-  const specs = spec.spawnSpecs(port);
+  const prepared = spec.prepare ? await spec.prepare() : { args: [], release: async () => {} };
+  const specs = spec.spawnSpecs(port).map((s) => ({ ...s, args: [...s.args, ...prepared.args] }));
   let lastError: unknown;
   for (const [i, s] of specs.entries()) {
     try {
-      return await startOne(spec, s, port, description);
+      return await startOne(spec, s, port, description, prepared.release);
     } catch (error) {
       lastError = error;
       if (i < specs.length - 1) {
@@ -153,5 +156,6 @@ export async function startTarget(spec: TargetSpec, log: (message: string) => vo
       }
     }
   }
+  await prepared.release();
   throw lastError;
 }

@@ -12,6 +12,8 @@ export interface TargetResult {
   /** Processes in the target's tree when memory was read. */
   processes?: number;
   lines: (WorkloadLine & { opsPerSecond: number })[];
+  /** Data the workload attached that is not a rate (e.g. gas per function). */
+  details?: Record<string, unknown>;
   /** Set when the target failed to start or failed a correctness check: its numbers are not valid. */
   error?: string;
 }

@@ -1,4 +1,5 @@
 import type { JsonRpcClient } from './createJsonRpcClient';
+import type { ComparisonRow, TargetResult } from './summarizeWorkload';
 
 /** How to spawn one system under test on a given port. */
 export interface SpawnSpec {
@@ -22,6 +23,17 @@ export interface TargetSpec {
    * Targets without a known stall leave it out, and a late receipt is then just waited for (or times out).
    */
   nudgeStalledMiner?(rpc: JsonRpcClient): Promise<void>;
+  /**
+   * Per-start resources (e.g. a temporary `--data-dir`): called once before spawning; `args` are appended to
+   * every spawn spec, and `release` runs when the target stops (or fails to start).
+   */
+  prepare?(): Promise<PreparedStart>;
+}
+
+/** What {@link TargetSpec.prepare} set up for one start. */
+export interface PreparedStart {
+  args: string[];
+  release(): Promise<void>;
 }
 
 /** A target that is up and answering `eth_chainId`. */
@@ -71,6 +83,8 @@ export interface WorkloadContext {
   target: RunningTarget;
   quick: boolean;
   log(message: string): void;
+  /** Attach data that is not a rate (e.g. gas per function) to this target's entry in the results file. */
+  attach?(details: Record<string, unknown>): void;
 }
 
 /** Targets a workload must meet, checked per line against a reference target. */
@@ -90,5 +104,12 @@ export interface Workload {
   /** Targets it runs against when `--targets` is not given. */
   defaultTargets: string[];
   goals?: WorkloadGoals;
+  /**
+   * Targets the workload brings along (e.g. one devnet per validator count) instead of names from the
+   * target registry; `--targets` then selects among these by name.
+   */
+  targets?: TargetSpec[];
   run(ctx: WorkloadContext): Promise<WorkloadLine[]>;
+  /** A table of the workload's own, printed instead of the generic comparison table. */
+  report?(results: TargetResult[], rows: ComparisonRow[]): string;
 }

@@ -1,9 +1,16 @@
 import type { Workload } from '../harness/types';
+import { consensusWorkload } from './consensus';
 import { contentWorkload } from './content';
+import { contractsWorkload } from './contracts';
 import { rpcWorkload } from './rpc';
 
 /**
  * Every benchmark workload, in the order `pnpm bench` (no arguments) runs them. Add new workloads here
  * (`consensus`, `content`, `contracts`, …).
  */
-export const workloadRegistry: Workload[] = [rpcWorkload, contentWorkload];
+export const workloadRegistry: Workload[] = [
+  rpcWorkload,
+  consensusWorkload,
+  contentWorkload,
+  contractsWorkload,
+];
