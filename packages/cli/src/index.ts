@@ -9,8 +9,8 @@ export { type DeploymentsFile, readDeployments, writeDeployments } from './comma
 export { type DevnetFaultRequest, type DevnetFaultResult, devnetFault } from './commands/devnet/fault';
 export { type BlockRef, type DevnetStatus, devnetStatus } from './commands/devnet/status';
 export { type DevnetInfo, type DevnetSession, devnetUp } from './commands/devnet/up';
-export type { ValidatorFaultKind, ValidatorStatus } from './commands/devnet/validatorStatus';
 export { type DevnetUpFlags, devnetUpOptions, toDevnetOptions } from './commands/devnet/upOptions';
+export type { ValidatorFaultKind, ValidatorStatus } from './commands/devnet/validatorStatus';
 export { ExitCode, exitCodeFor } from './output/exitCodeFor';
 export { type FormatErrorOptions, formatError } from './output/formatError';
 export { jsonLine } from './output/jsonLine';

@@ -1,9 +1,9 @@
 import { render } from 'ink';
 import type { CliContext } from '../cliContext';
 import type { DevnetSession } from '../commands/devnet/up';
+import type { ValidatorStatus } from '../commands/devnet/validatorStatus';
 import type { LogRelay } from '../output/createLogRelay';
 import type { DevnetPresenter } from './DevnetPresenter';
-import type { ValidatorStatus } from '../commands/devnet/validatorStatus';
 import { type ConsensusSnapshot, DevnetView } from './DevnetView';
 
 /**
