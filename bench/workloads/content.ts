@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -32,6 +33,16 @@ interface Row {
   peakRssBytes: number;
   /** 1-minute load average when the size finished (the machine is shared). */
   load: number;
+  /** CPU time (user + system, all threads) the server spent during the measured add, ms. */
+  addCpuMs: number;
+}
+
+/** CPU time of a process (user + system, all its threads) from /proc/<pid>/stat, in ms. */
+function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // After the command name: state is field 3, utime 14 and stime 15 (clock ticks, normally 100 per second).
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 function sizeLabel(bytes: number): string {
@@ -76,6 +87,7 @@ function formatTable(rows: Row[]): string {
     'add MiB/s',
     'add/ceiling',
     'cat MiB/s',
+    'server CPU ms/add',
     'peak RSS MB',
     'load',
     'goal',
@@ -87,6 +99,7 @@ function formatTable(rows: Row[]): string {
     r.result.addMiBps.toFixed(0),
     `${(r.result.addToCeiling * 100).toFixed(1)}%`,
     r.result.catMiBps.toFixed(0),
+    r.addCpuMs.toFixed(0),
     (r.peakRssBytes / MiB).toFixed(0),
     r.load.toFixed(2),
     r.result.bytes === GOAL_BYTES
@@ -138,17 +151,31 @@ export const contentWorkload: Workload = {
           const url = `http://127.0.0.1:${ipfsPort}`;
           await waitForIpfsApi(url);
           // An unmeasured 8 MiB add first: a running devnet is warm (JIT), a fresh process is not.
-          const [, result] = await runContentBench({ sizes: [WARMUP_BYTES, bytes], url });
+          let cpuAtStart = 0;
+          let addCpuMs = 0;
+          const [, result] = await runContentBench({
+            sizes: [WARMUP_BYTES, bytes],
+            url,
+            onAdd: {
+              start: () => {
+                cpuAtStart = processCpuMs(server.pid);
+              },
+              end: () => {
+                addCpuMs = processCpuMs(server.pid) - cpuAtStart;
+              },
+            },
+          });
           if (!result) throw new Error('content bench returned no result');
           const row: Row = {
             mode,
             result,
             peakRssBytes: server.readPeakRss().peakRssBytes,
             load: loadavg()[0] ?? 0,
+            addCpuMs,
           };
           rows.push(row);
           ctx.log(
-            `${mode} ${sizeLabel(bytes)}: add ${result.addMiBps.toFixed(0)} MiB/s (${(result.addToCeiling * 100).toFixed(1)}% of sha256 ${result.sha256MiBps.toFixed(0)}), cat ${result.catMiBps.toFixed(0)} MiB/s, peak RSS ${(row.peakRssBytes / MiB).toFixed(0)} MB, load ${row.load.toFixed(2)}, ${result.cid}`,
+            `${mode} ${sizeLabel(bytes)}: add ${result.addMiBps.toFixed(0)} MiB/s (${(result.addToCeiling * 100).toFixed(1)}% of sha256 ${result.sha256MiBps.toFixed(0)}), cat ${result.catMiBps.toFixed(0)} MiB/s, server CPU ${addCpuMs.toFixed(0)} ms for the add, peak RSS ${(row.peakRssBytes / MiB).toFixed(0)} MB, load ${row.load.toFixed(2)}, ${result.cid}`,
           );
         } finally {
           await server.stop();
@@ -159,7 +186,12 @@ export const contentWorkload: Workload = {
     process.stdout.write(`\ncontent: per size, a fresh devnet process (peak RSS is that process's VmHWM)\n`);
     process.stdout.write(`${formatTable(rows)}\n`);
     process.stdout.write(
-      '(the harness table below counts MiB as ops; its peak RSS row is the idle harness target, not the servers above)\n',
+      [
+        'server CPU ms/add: user + system time of the devnet process (all threads) during the measured add; on a',
+        'shared machine it moves less with other load than MiB/s does. load: 1-minute load average after the size.',
+        '(the harness table below counts MiB as ops; its peak RSS row is the idle harness target, not the servers above)',
+        '',
+      ].join('\n'),
     );
     const lines: WorkloadLine[] = [];
     for (const r of rows) {
