@@ -1,0 +1,218 @@
+import * as ort from 'onnxruntime-node';
+import type { InferenceStats } from './InferenceStats';
+import type { LoadedSession } from './loadModelSession';
+import type { TensorValues } from './oipTensorCodec';
+import type { ValidInferRequest, ValidInput } from './validateInferRequest';
+
+/** One output tensor of a run. */
+export interface OutputTensor {
+  name: string;
+  ortType: string;
+  dims: number[];
+  data: ArrayLike<number | bigint | string>;
+}
+
+/** Dynamic batching settings (Triton's `max_batch_size` and `max_queue_delay`). */
+export interface BatchingOptions {
+  /** Most rows (first-dimension entries) stacked into one run. */
+  maxBatchSize: number;
+  /** How long the oldest queued request may wait for others before its batch runs; 0 = the next event-loop turn. */
+  maxQueueDelayMs: number;
+}
+
+/** Runs validated requests on one session, stacking concurrent compatible requests into one `session.run`. */
+export interface BatchingRunner {
+  run(request: ValidInferRequest): Promise<OutputTensor[]>;
+  /** Requests queued or running. */
+  readonly busy: number;
+}
+
+interface Pending {
+  request: ValidInferRequest;
+  rows: number;
+  key: string;
+  at: number;
+  resolve: (outputs: OutputTensor[]) => void;
+  reject: (error: unknown) => void;
+}
+
+function toOrt(input: ValidInput): ort.Tensor {
+  return new ort.Tensor(input.ortType as 'float32', input.values as Float32Array, input.dims);
+}
+
+function concatValues(parts: TensorValues[]): TensorValues {
+  const first = parts[0] as TensorValues;
+  if (Array.isArray(first)) return (parts as string[][]).flat();
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  const out = new (first.constructor as new (n: number) => Exclude<TensorValues, string[]>)(total);
+  let at = 0;
+  for (const p of parts as Exclude<TensorValues, string[]>[]) {
+    (out as Float32Array).set(p as Float32Array, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function outputsOf(result: ort.InferenceSession.ReturnType, names: readonly string[]): OutputTensor[] {
+  return names.map((name) => {
+    const t = result[name] as ort.Tensor;
+    return { name, ortType: t.type, dims: [...t.dims], data: t.data as ArrayLike<number> };
+  });
+}
+
+/**
+ * Creates the runner of one loaded model: non-batchable models run each request alone; batchable ones queue
+ * requests and run every compatible queued request (same non-batch dimensions) in one `session.run`, then
+ * split the outputs back by rows. If a stacked run fails, its requests are retried one by one so only the bad
+ * one fails.
+ *
+ * @example
+ * ```ts
+ * const runner = createBatchingRunner(loaded, { maxBatchSize: 32, maxQueueDelayMs: 0 }, stats);
+ * const outputs = await runner.run(validRequest);
+ * ```
+ */
+export function createBatchingRunner(
+  loaded: LoadedSession,
+  options: BatchingOptions,
+  stats: InferenceStats,
+): BatchingRunner {
+  const allOutputs = loaded.outputs.map((o) => o.name);
+  const queue: Pending[] = [];
+  let running = false;
+  let due = false;
+  let busy = 0;
+  let timer: { cancel(): void } | undefined;
+
+  async function runAlone(request: ValidInferRequest): Promise<OutputTensor[]> {
+    const feeds = Object.fromEntries(request.inputs.map((i) => [i.name, toOrt(i)]));
+    stats.sessionRuns++;
+    stats.maxRequestsPerRun = Math.max(stats.maxRequestsPerRun, 1);
+    const result = await loaded.session.run(feeds, request.outputs);
+    return outputsOf(result, request.outputs);
+  }
+
+  async function runStacked(batch: Pending[]): Promise<void> {
+    const head = (batch[0] as Pending).request;
+    const totalRows = batch.reduce((n, p) => n + p.rows, 0);
+    const feeds: Record<string, ort.Tensor> = {};
+    for (const input of head.inputs) {
+      const parts = batch.map((p) => (p.request.inputs.find((i) => i.name === input.name) as ValidInput).values);
+      feeds[input.name] = toOrt({ ...input, dims: [totalRows, ...input.dims.slice(1)], values: concatValues(parts) });
+    }
+    stats.sessionRuns++;
+    stats.batchedRuns++;
+    stats.batchedRequests += batch.length;
+    stats.maxRequestsPerRun = Math.max(stats.maxRequestsPerRun, batch.length);
+    const result = await loaded.session.run(feeds, allOutputs);
+    const outputs = outputsOf(result, allOutputs);
+    if (outputs.some((o) => o.dims[0] !== totalRows)) throw new Error('an output does not follow the batch dimension');
+    let row = 0;
+    for (const p of batch) {
+      p.resolve(
+        outputs
+          .filter((o) => p.request.outputs.includes(o.name))
+          .map((o) => {
+            const rowSize = o.dims.slice(1).reduce((a, d) => a * d, 1);
+            const data = o.data as ArrayLike<number> & { slice(a: number, b: number): ArrayLike<number> };
+            return {
+              ...o,
+              dims: [p.rows, ...o.dims.slice(1)],
+              data: data.slice(row * rowSize, (row + p.rows) * rowSize),
+            };
+          }),
+      );
+      row += p.rows;
+    }
+  }
+
+  function queuedRows(): number {
+    return queue.reduce((n, p) => n + p.rows, 0);
+  }
+
+  function arm(): void {
+    if (timer || queue.length === 0) return;
+    const onDue = () => {
+      timer = undefined;
+      due = true;
+      pump();
+    };
+    if (options.maxQueueDelayMs === 0) {
+      const handle = setImmediate(onDue);
+      timer = { cancel: () => clearImmediate(handle) };
+    } else {
+      const wait = Math.max(0, (queue[0] as Pending).at + options.maxQueueDelayMs - Date.now());
+      const handle = setTimeout(onDue, wait);
+      timer = { cancel: () => clearTimeout(handle) };
+    }
+  }
+
+  function pump(): void {
+    if (running || queue.length === 0) return;
+    if (!due && queuedRows() < options.maxBatchSize) {
+      arm();
+      return;
+    }
+    const head = queue[0] as Pending;
+    const batch: Pending[] = [];
+    let rows = 0;
+    for (let i = 0; i < queue.length; ) {
+      const p = queue[i] as Pending;
+      if (p.key === head.key && (batch.length === 0 || rows + p.rows <= options.maxBatchSize)) {
+        batch.push(p);
+        rows += p.rows;
+        queue.splice(i, 1);
+      } else i++;
+    }
+    timer?.cancel();
+    timer = undefined;
+    const oldest = queue[0];
+    due = oldest !== undefined && (options.maxQueueDelayMs === 0 || oldest.at + options.maxQueueDelayMs <= Date.now());
+    running = true;
+    const done = () => {
+      running = false;
+      busy -= batch.length;
+      pump();
+    };
+    if (batch.length === 1) {
+      const only = batch[0] as Pending;
+      runAlone(only.request).then(only.resolve, only.reject).finally(done);
+      return;
+    }
+    runStacked(batch)
+      .catch(async () => {
+        // One bad request must not fail the others: retry each alone.
+        for (const p of batch) await runAlone(p.request).then(p.resolve, p.reject);
+      })
+      .finally(done);
+  }
+
+  return {
+    get busy() {
+      return busy;
+    },
+    run(request) {
+      if (!loaded.batchable) {
+        busy++;
+        return runAlone(request).finally(() => {
+          busy--;
+        });
+      }
+      return new Promise<OutputTensor[]>((resolve, reject) => {
+        busy++;
+        queue.push({
+          request,
+          rows: (request.inputs[0] as ValidInput).dims[0] as number,
+          key: request.inputs
+            .map((i) => `${i.name}:${i.dims.slice(1).join('x')}`)
+            .sort()
+            .join('|'),
+          at: Date.now(),
+          resolve,
+          reject,
+        });
+        pump();
+      });
+    },
+  };
+}

@@ -1,0 +1,313 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AidocError } from '@aidoc/sdk/errors';
+import { CID } from 'multiformats/cid';
+import type { Address } from 'viem';
+import type { ContentStore } from '../content/ContentStore';
+import { readFileContent } from '../content/readFileContent';
+import type { DevnetLogEvent } from '../types';
+import { type CachedModel, createModelCache } from './createModelCache';
+import { createRegistryResolver, type ResolvedModel } from './createRegistryResolver';
+import { emptyInferenceStats, type InferenceStats } from './InferenceStats';
+import type { TensorSignature } from './loadModelSession';
+import { encodeTensorData } from './oipTensorCodec';
+import { validateInferRequest } from './validateInferRequest';
+
+/** Options for {@link createInferenceServer}. */
+export interface InferenceServerOptions {
+  /** Interface to bind. Default `127.0.0.1`. */
+  host?: string;
+  /** Port; 0 picks a free one. Default 9000. */
+  port?: number;
+  /** EIP-1193 provider of the chain holding the ModelRegistry (the devnet's in-process provider). */
+  provider: { request(args: { method: string; params?: unknown }): Promise<unknown> };
+  /** ModelRegistry address. */
+  registry: Address;
+  /** Where ONNX files are read by CID. */
+  content: ContentStore;
+  /** Structured log sink. */
+  logger?: ((event: DevnetLogEvent) => void) | undefined;
+  /** Memory cap of loaded sessions, counted as ONNX file bytes. Default 512 MiB. */
+  maxLoadedBytes?: number;
+  /** Largest ONNX file the server loads. Default 256 MiB. */
+  maxModelBytes?: number;
+  /** Largest request body. Default 16 MiB (larger bodies get 413). */
+  maxBodyBytes?: number;
+  /** Most rows stacked into one run of a batchable model. Default 64. */
+  maxBatchSize?: number;
+  /** How long a queued request waits for others to batch with; 0 = the next event-loop turn. Default 0. */
+  maxQueueDelayMs?: number;
+  /** onnxruntime intra-op threads per session. Default: onnxruntime's choice. */
+  intraOpNumThreads?: number;
+}
+
+/** A running OIP v2 inference server. */
+export interface InferenceServer {
+  /** Base URL, `http://host:port` (endpoints under `/v2/`). */
+  url: string;
+  port: number;
+  /** A snapshot of the server's counters. */
+  stats(): InferenceStats;
+  /** Stops listening, drops connections and releases every session. Idempotent. */
+  close(): Promise<void>;
+}
+
+const SERVER_NAME = 'aidoc-devnet-inference';
+const SERVER_VERSION = '0.1.0';
+const ROUTE = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(?:\/(ready|infer))?$/;
+
+/** An OIP error: HTTP status and the `{ "error": message }` body. */
+class OipError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    return Promise.reject(new OipError(413, `request body of ${declared} bytes exceeds the limit of ${limit} bytes`));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new OipError(413, `request body exceeds the limit of ${limit} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new OipError(400, `malformed URL segment "${segment}"`);
+  }
+}
+
+function tensorMetadata(s: TensorSignature) {
+  return { name: s.name, datatype: s.datatype, shape: s.shape.map((d) => (typeof d === 'number' ? d : -1)) };
+}
+
+/**
+ * Starts an Open Inference Protocol v2 REST server (the KServe / Triton API) that resolves `name@version`
+ * through the on-chain ModelRegistry, reads the ONNX file from the content store by CID, loads it once into
+ * an onnxruntime-node session (LRU under a memory cap) and batches concurrent requests to a model whose inputs
+ * share a dynamic first dimension. Errors use OIP's `{ "error": "..." }` body.
+ *
+ * @example
+ * ```ts
+ * const inference = await createInferenceServer({
+ *   port: 0, provider: devnet.provider, registry: devnet.contracts.ModelRegistry, content: devnet.content,
+ * });
+ * await fetch(`${inference.url}/v2/models/wdbc-classifier/versions/1.0.0/infer`, { method: 'POST', body });
+ * await inference.close();
+ * ```
+ */
+export async function createInferenceServer(options: InferenceServerOptions): Promise<InferenceServer> {
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? 9000;
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new AidocError('INVALID_INPUT', `inference port must be an integer from 0 to 65535, got ${String(port)}`);
+  const log = options.logger ?? (() => {});
+  const maxBodyBytes = options.maxBodyBytes ?? 16 * 2 ** 20;
+  const maxModelBytes = options.maxModelBytes ?? 256 * 2 ** 20;
+  const stats = emptyInferenceStats();
+  const resolver = createRegistryResolver(options.provider, options.registry);
+  const cache = createModelCache({
+    maxLoadedBytes: options.maxLoadedBytes ?? 512 * 2 ** 20,
+    batching: { maxBatchSize: options.maxBatchSize ?? 64, maxQueueDelayMs: options.maxQueueDelayMs ?? 0 },
+    stats,
+    ...(options.intraOpNumThreads !== undefined ? { intraOpNumThreads: options.intraOpNumThreads } : {}),
+    onEvent: (msg, fields) => log({ level: 'info', msg: `inference: ${msg}`, ...fields }),
+  });
+
+  async function resolve(name: string, version: string | undefined): Promise<ResolvedModel> {
+    const found = await resolver.resolve(name, version);
+    if ('missing' in found) {
+      throw new OipError(
+        404,
+        found.missing === 'model'
+          ? `unknown model "${name}"`
+          : `unknown version "${version ?? ''}" of model "${name}"`,
+      );
+    }
+    return found;
+  }
+
+  async function readModelFile(model: ResolvedModel): Promise<Uint8Array> {
+    let cid: CID;
+    try {
+      cid = CID.parse(model.cid);
+    } catch {
+      throw new OipError(500, `the registry entry of ${model.name}@${model.version} has an invalid CID`);
+    }
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    try {
+      for await (const part of readFileContent(options.content, cid)) {
+        size += part.byteLength;
+        if (size > maxModelBytes)
+          throw new OipError(500, `${model.name}@${model.version} is larger than the ${maxModelBytes}-byte model limit`);
+        parts.push(part);
+      }
+    } catch (error) {
+      if (error instanceof OipError) throw error;
+      throw new OipError(
+        500,
+        `the ONNX file of ${model.name}@${model.version} (${model.cid}) is not in this devnet's content store`,
+      );
+    }
+    return Buffer.concat(parts);
+  }
+
+  async function load(model: ResolvedModel): Promise<CachedModel> {
+    if (model.cid === '') {
+      throw new OipError(
+        404,
+        `${model.name}@${model.version} is an AI-API model served at ${model.endpoint}; send inference requests there`,
+      );
+    }
+    try {
+      return await cache.get(model.cid, () => readModelFile(model));
+    } catch (error) {
+      if (error instanceof OipError) throw error;
+      throw new OipError(500, `${model.name}@${model.version} failed to load: ${(error as Error).message}`);
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://inference');
+    const path = url.pathname.replace(/\/+$/, '');
+    const method = req.method ?? 'GET';
+    const expect = (allowed: string) => {
+      if (method !== allowed) throw new OipError(405, `${method} is not allowed on ${path}; use ${allowed}`);
+    };
+    if (path === '/v2') {
+      expect('GET');
+      return send(res, 200, { name: SERVER_NAME, version: SERVER_VERSION, extensions: [] });
+    }
+    if (path === '/v2/health/live' || path === '/v2/health/ready') {
+      expect('GET');
+      return send(res, 200, path.endsWith('live') ? { live: true } : { ready: true });
+    }
+    const match = ROUTE.exec(path);
+    if (!match) throw new OipError(404, `no such endpoint: ${method} ${path}`);
+    const name = decodeSegment(match[1] as string);
+    const version = match[2] !== undefined ? decodeSegment(match[2]) : undefined;
+    const action = match[3];
+    if (action === 'infer') {
+      expect('POST');
+      const model = await resolve(name, version);
+      const raw = await readBody(req, maxBodyBytes);
+      let body: unknown;
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch (error) {
+        throw new OipError(400, `malformed JSON in the request body: ${(error as Error).message}`);
+      }
+      const loaded = await load(model);
+      const request = validateInferRequest(body, loaded.inputs, loaded.outputs);
+      if (typeof request === 'string') throw new OipError(400, request);
+      let outputs: Awaited<ReturnType<typeof loaded.runner.run>>;
+      try {
+        outputs = await loaded.runner.run(request);
+      } catch (error) {
+        throw new OipError(500, `inference failed: ${(error as Error).message}`);
+      }
+      stats.inferences++;
+      return send(res, 200, {
+        model_name: model.name,
+        model_version: model.version,
+        ...(request.id !== undefined ? { id: request.id } : {}),
+        outputs: outputs.map((o) => ({
+          name: o.name,
+          datatype: loaded.outputs.find((s) => s.name === o.name)?.datatype,
+          shape: o.dims,
+          data: encodeTensorData({ type: o.ortType as 'float32', data: o.data as Float32Array }),
+        })),
+      });
+    }
+    expect('GET');
+    const model = await resolve(name, version);
+    if (action === 'ready') {
+      await load(model);
+      return send(res, 200, { name: model.name, version: model.version, ready: true });
+    }
+    const loaded = await load(model);
+    return send(res, 200, {
+      name: model.name,
+      versions: model.versions,
+      platform: 'onnxruntime_onnx',
+      inputs: loaded.inputs.map(tensorMetadata),
+      outputs: loaded.outputs.map(tensorMetadata),
+    });
+  }
+
+  const server = createServer((req, res) => {
+    stats.requests++;
+    handle(req, res).catch((error: unknown) => {
+      stats.errors++;
+      const status = error instanceof OipError ? error.status : 500;
+      const message = error instanceof OipError ? error.message : `internal error: ${(error as Error)?.message}`;
+      log({ level: status >= 500 ? 'warn' : 'debug', msg: 'inference error', status, error: message, url: req.url });
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (status === 413) res.setHeader('Connection', 'close');
+      send(res, status, { error: message });
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((done, fail) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      fail(
+        error.code === 'EADDRINUSE'
+          ? new AidocError('PORT_IN_USE', `inference port ${port} is in use`, {
+              details: 'Pass --inference-port 0 for a free port, or stop the other server.',
+              cause: error,
+            })
+          : error,
+      ),
+    );
+    server.listen(port, host, () => done());
+  });
+  const bound = (server.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
+  log({ level: 'info', msg: 'inference server listening', url });
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    port: bound,
+    stats: () => ({ ...stats }),
+    close() {
+      closed ??= (async () => {
+        await new Promise<void>((done) => {
+          server.close(() => done());
+          server.closeAllConnections();
+        });
+        await cache.close();
+      })();
+      return closed;
+    },
+  };
+}
