@@ -199,7 +199,17 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       msg: 'internal error while serving a request',
       error: String((err as Error)?.stack ?? err),
     });
-  const dispatcher = new RpcDispatcher(methods, onInternalError, () => chain.settled());
+  // Reads first see the blocks that transactions already sent are waiting for (instant mode batches back-to-back
+  // sends into one block), then any block still being written to disk.
+  const SENDS = new Set(['eth_sendRawTransaction', 'eth_sendTransaction']);
+  const barrier = (method: string): Promise<unknown> | undefined => {
+    if (SENDS.has(method)) return undefined;
+    const flush = producer.flushPending();
+    const settled = chain.settled();
+    if (!flush) return settled;
+    return flush.then(() => chain.settled());
+  };
+  const dispatcher = new RpcDispatcher(methods, onInternalError, barrier);
   const provider = new DevnetProvider(dispatcher, onInternalError);
   producer.start(chain);
   if (options.blockTime && options.blockTime > 0) producer.setBlockTime(options.blockTime);

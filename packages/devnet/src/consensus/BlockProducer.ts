@@ -26,6 +26,12 @@ export interface BlockProducer {
   setBlockTime(seconds: number): void;
   /** Enable or disable automatic mining entirely (evm_setAutomine false = manual `evm_mine` only). */
   setAutomine(on: boolean): void;
+  /**
+   * In instant mode, make the block that pending transactions are waiting for now and resolve when it is
+   * committed; undefined when there is nothing to flush (or mining is not instant, or consensus is
+   * faulted). Reads call it so that a client sees the effect of the transactions it sent.
+   */
+  flushPending(): Promise<void> | undefined;
   /** Current mining mode. */
   mode(): { automine: boolean; blockTime: number };
   /** Stop timers and wait for an in-flight block. */

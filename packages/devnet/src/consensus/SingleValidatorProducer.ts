@@ -63,6 +63,12 @@ export class SingleValidatorProducer implements BlockProducer {
     this.timer.unref?.();
   }
 
+  flushPending(): Promise<void> | undefined {
+    const chain = this.chain;
+    if (!chain || this.stopped || !this.automine || this.blockTime > 0 || !chain.hasExecutable()) return undefined;
+    return this.drain();
+  }
+
   notifyPending(): void {
     if (this.stopped || !this.automine || this.blockTime > 0 || this.scheduled) return;
     this.scheduled = true;

@@ -40,8 +40,8 @@ export class RpcDispatcher {
   constructor(
     private readonly methods: Map<string, RpcHandler>,
     private readonly onInternalError: (err: unknown) => void = () => {},
-    /** A barrier reads wait on (a decided block being written to disk). */
-    private readonly settled: () => Promise<unknown> | undefined = () => undefined,
+    /** Barriers a request waits on before it runs (pending blocks, durable writes); sends skip them. */
+    private readonly barrier: (method: string) => Promise<unknown> | undefined = () => undefined,
   ) {}
 
   /** Call a method directly (EIP-1193 path); throws AidocError. */
@@ -54,7 +54,7 @@ export class RpcDispatcher {
     if (params === undefined || params === null) positional = [];
     else if (Array.isArray(params)) positional = params;
     else throw new AidocError('INVALID_PARAMS', 'params must be an array');
-    const barrier = this.settled();
+    const barrier = this.barrier(method);
     if (barrier) await barrier;
     return await handler(positional, session);
   }

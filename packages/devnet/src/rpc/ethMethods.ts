@@ -102,7 +102,10 @@ export function ethMethods(ctx: RpcContext): Record<string, RpcHandler> {
 
   const submit = async (hash: `0x${string}`, session: RpcSession) => {
     ctx.producer.notifyPending();
-    if (session.waitForInclusion) await ctx.awaitInclusion(hash);
+    if (session.waitForInclusion) {
+      await ctx.producer.flushPending();
+      await ctx.awaitInclusion(hash);
+    }
     return hash;
   };
 

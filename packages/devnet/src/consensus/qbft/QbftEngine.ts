@@ -100,6 +100,9 @@ const FAULT_KINDS = new Set(['crash', 'recover', 'partition', 'heal', 'delay', '
  * const block = await engine.produce({ allowEmpty: true });
  * ```
  */
+/** How long instant mode lets transactions gather before the first of them starts a block. */
+export const INSTANT_BATCH_WINDOW_MS = 1;
+
 export class QbftEngine implements BlockProducer {
   readonly bus: MessageBus;
   readonly nodes: QbftValidator[] = [];
@@ -127,6 +130,7 @@ export class QbftEngine implements BlockProducer {
   private exclusiveTail: Promise<unknown> = Promise.resolve();
   private commitTail: Promise<unknown> = Promise.resolve();
   private demandScheduled = false;
+  private demandTimer: NodeJS.Timeout | undefined;
 
   constructor(options: QbftEngineOptions) {
     if (!Array.isArray(options.keys) || options.keys.length === 0) {
@@ -176,7 +180,9 @@ export class QbftEngine implements BlockProducer {
 
   notifyPending(): void {
     if (this.stopped || !this.chainRef || !this.automine || this.blockTime > 0) return;
-    this.scheduleDemand();
+    // Transactions arriving back to back share a block: the first waits a moment for the next.
+    // Any read (or the in-process provider) flushes at once through flushPending.
+    this.scheduleDemand(INSTANT_BATCH_WINDOW_MS);
   }
 
   produce(opts: ProduceOptions = {}): Promise<StoredBlock> {
@@ -237,6 +243,7 @@ export class QbftEngine implements BlockProducer {
     if (this.stopped) return;
     this.stopped = true;
     if (this.interval) clearInterval(this.interval);
+    if (this.demandTimer) clearTimeout(this.demandTimer);
     for (const n of this.nodes) n.stop();
     this.bus.close();
     await this.exclusiveTail;
@@ -387,13 +394,42 @@ export class QbftEngine implements BlockProducer {
     this.interval.unref?.();
   }
 
-  private scheduleDemand(): void {
-    if (this.demandScheduled || this.stopped) return;
+  private scheduleDemand(delayMs = 0): void {
+    if (this.stopped) return;
+    if (this.demandScheduled) {
+      if (delayMs > 0 || !this.demandTimer) return;
+      // An immediate request overtakes a delayed one.
+      clearTimeout(this.demandTimer);
+      this.demandTimer = undefined;
+    }
     this.demandScheduled = true;
-    setImmediate(() => {
+    const run = () => {
       this.demandScheduled = false;
+      this.demandTimer = undefined;
       this.startDemand();
-    });
+    };
+    if (delayMs > 0) {
+      this.demandTimer = setTimeout(run, delayMs);
+      this.demandTimer.unref?.();
+    } else setImmediate(run);
+  }
+
+  flushPending(): Promise<void> | undefined {
+    const chain = this.chainRef;
+    if (!chain || this.stopped || !this.automine || this.blockTime > 0) return undefined;
+    if (!chain.hasExecutable() && !this.current) return undefined;
+    // Only while consensus is healthy: with faults injected, reads answer from the last committed block.
+    for (const n of this.nodes) {
+      const f = this.bus.faultsOf(n.index);
+      if (f.crashed || f.partitioned || f.delayMs > 0 || this.equivocators.has(n.index)) return undefined;
+    }
+    return (async () => {
+      for (let i = 0; i < 4 && (chain.hasExecutable() || this.current); i++) {
+        const before = chain.head.number;
+        await this.produce({});
+        if (chain.head.number === before) break;
+      }
+    })().catch(() => undefined);
   }
 
   private startDemand(): void {
