@@ -1,7 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 // The one import from outside the packages' public exports: the content bench itself.
@@ -9,7 +7,7 @@ import { type ContentBenchResult, runContentBench } from '../../packages/devnet/
 import { findFreePort } from '../harness/findFreePort';
 import { startTarget } from '../harness/startTarget';
 import type { TargetSpec, Workload, WorkloadLine } from '../harness/types';
-import { devnetTarget } from '../targets/devnetTarget';
+import { createDevnetTarget } from '../targets/devnetTarget';
 
 const MiB = 2 ** 20;
 /** Issue 5: `add` at least this fraction of the machine's SHA-256 rate, judged at 100 MiB. */
@@ -49,19 +47,18 @@ function sizeLabel(bytes: number): string {
   return bytes >= 1024 * MiB ? `${bytes / (1024 * MiB)} GiB` : `${bytes / MiB} MiB`;
 }
 
-/** The devnet as users start it (built CLI, or the CLI from source), with its IPFS API on `ipfsPort`. */
-function contentDevnetTarget(ipfsPort: number, dataDir: string | undefined): TargetSpec {
-  return {
-    ...devnetTarget,
-    spawnSpecs: (port) =>
-      devnetTarget
-        .spawnSpecs(port)
-        .filter((s) => s.via.startsWith('cli'))
-        .map((s) => ({
-          ...s,
-          args: [...s.args, '--ipfs-port', String(ipfsPort), ...(dataDir ? ['--data-dir', dataDir] : [])],
-        })),
-  };
+/**
+ * The devnet as users start it (built CLI, or the CLI from source), with its IPFS API on `ipfsPort` and, on
+ * disk, a fresh temporary `--data-dir` removed when it stops. (devnet-child.ts has no `--ipfs-port`.)
+ */
+function contentDevnetTarget(ipfsPort: number, mode: Mode): TargetSpec {
+  const base = createDevnetTarget({
+    name: `devnet-content-${mode}`,
+    args: ['--ipfs-port', String(ipfsPort)],
+    tempDataDir: mode === 'data-dir',
+    label: mode,
+  });
+  return { ...base, spawnSpecs: (port) => base.spawnSpecs(port).filter((s) => s.via.startsWith('cli')) };
 }
 
 /** The RPC port answers before the IPFS API listens: poll `POST /api/v0/version` until it answers. */
@@ -140,10 +137,8 @@ export const contentWorkload: Workload = {
     const rows: Row[] = [];
     for (const mode of MODES) {
       for (const bytes of sizes) {
-        const dataDir =
-          mode === 'data-dir' ? await mkdtemp(join(tmpdir(), 'aidoc-bench-content-')) : undefined;
         const ipfsPort = await findFreePort();
-        const server = await startTarget(contentDevnetTarget(ipfsPort, dataDir), ctx.log);
+        const server = await startTarget(contentDevnetTarget(ipfsPort, mode), ctx.log);
         try {
           ctx.log(
             `${mode} ${sizeLabel(bytes)}: devnet pid ${server.pid} (${server.via}), IPFS API port ${ipfsPort}`,
@@ -179,7 +174,6 @@ export const contentWorkload: Workload = {
           );
         } finally {
           await server.stop();
-          if (dataDir) await rm(dataDir, { recursive: true, force: true });
         }
       }
     }
