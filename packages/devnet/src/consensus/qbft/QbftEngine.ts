@@ -609,7 +609,9 @@ export class QbftEngine implements BlockProducer {
         const f = this.bus.faultsOf(n.index);
         if (!f.crashed && !f.partitioned) n.sync();
       }
-      this.scheduleDemand();
+      // The next block: at once for a waiting evm_mine or read; else after the batch window, so a stream of
+      // sends fills blocks instead of each send making its own.
+      this.scheduleDemand(this.waiters.length > 0 ? 0 : INSTANT_BATCH_WINDOW_MS);
     });
     this.commitTail = run.catch((e) => {
       this.decided.delete(height);
