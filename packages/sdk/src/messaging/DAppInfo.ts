@@ -121,7 +121,8 @@ export async function ownedDAppIds(ctx: AidocContext): Promise<bigint[]> {
       }),
     ]);
     const candidates = new Set<bigint>();
-    for (const e of [...registered, ...handed]) if (e.args.dappId !== undefined) candidates.add(e.args.dappId);
+    for (const e of [...registered, ...handed])
+      if (e.args.dappId !== undefined) candidates.add(e.args.dappId);
     const owned: bigint[] = [];
     for (const id of [...candidates].sort((a, b) => (a < b ? -1 : 1))) {
       const [owner, active] = await ctx.publicClient.readContract({
@@ -139,7 +140,11 @@ export async function ownedDAppIds(ctx: AidocContext): Promise<bigint[]> {
 }
 
 /** The acting DApp: `from` when given, else the only active DApp the account owns. Internal. */
-export async function actingDAppId(ctx: AidocContext, from: DAppRef | undefined, action: string): Promise<bigint> {
+export async function actingDAppId(
+  ctx: AidocContext,
+  from: DAppRef | undefined,
+  action: string,
+): Promise<bigint> {
   if (from !== undefined) return resolveDAppId(ctx, from, 'sending');
   const owned = await ownedDAppIds(ctx);
   if (owned.length === 1 && owned[0] !== undefined) return owned[0];

@@ -60,7 +60,9 @@ export function parseMessageCursor(value: unknown, source: string): MessageCurso
  * const listener = await aidoc.messaging.listen(dappId, handler, { cursor });
  * ```
  */
-export function memoryCursorStore(initial?: MessageCursor): CursorStore & { current(): MessageCursor | undefined } {
+export function memoryCursorStore(
+  initial?: MessageCursor,
+): CursorStore & { current(): MessageCursor | undefined } {
   let saved = initial ? structuredClone(initial) : undefined;
   return {
     async load() {

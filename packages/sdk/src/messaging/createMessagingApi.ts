@@ -1,5 +1,14 @@
 import { dAppRegistryAbi, messengerAbi } from '@aidoc/contracts';
-import { type Address, decodeEventLog, type Hash, type Hex, keccak256, parseEventLogs, stringToBytes, toHex } from 'viem';
+import {
+  type Address,
+  decodeEventLog,
+  type Hash,
+  type Hex,
+  keccak256,
+  parseEventLogs,
+  stringToBytes,
+  toHex,
+} from 'viem';
 import { z } from 'zod';
 import type { AidocContext } from '../client/AidocContext';
 import { contractErrorToAidocError } from '../client/contractErrorToAidocError';
@@ -21,11 +30,16 @@ import {
   ownedDAppIds,
   resolveDAppId,
 } from './DAppInfo';
+import { fetchPayloadBytes } from './fetchPayloadBytes';
 import { fileCursorStore } from './fileCursorStore';
 import { type Finality, type FollowerStats, followLogs, type RpcLog, subscriptionUrl } from './followLogs';
 import type { CursorStore, MessageCursor } from './MessageCursor';
-import { decodeMessagePayload, encodeMessagePayload, type MessagePayload, type PayloadBinding } from './messagePayload';
-import { fetchPayloadBytes } from './fetchPayloadBytes';
+import {
+  decodeMessagePayload,
+  encodeMessagePayload,
+  type MessagePayload,
+  type PayloadBinding,
+} from './messagePayload';
 import { messagingRefusal } from './messagingRefusal';
 import { topicHash } from './topicHash';
 
@@ -300,7 +314,12 @@ function invalid(what: string, error: z.ZodError): AidocError {
 }
 
 function isPayload(value: unknown): value is MessagePayload {
-  return value !== undefined && typeof value !== 'function' && typeof value !== 'symbol' && typeof value !== 'bigint';
+  return (
+    value !== undefined &&
+    typeof value !== 'function' &&
+    typeof value !== 'symbol' &&
+    typeof value !== 'bigint'
+  );
 }
 
 /** Builds the messaging API. Internal: use `createAidoc(...).messaging`. */
@@ -319,20 +338,28 @@ export function createMessagingApi(ctx: AidocContext): MessagingApi {
     binding: PayloadBinding,
     key: EncryptionKeyPair | undefined,
     maxPayloadBytes: number,
-  ): Promise<{ payload: MessagePayload | undefined; topicName: string | undefined; encrypted: boolean; error: AidocError | undefined }> {
+  ): Promise<{
+    payload: MessagePayload | undefined;
+    topicName: string | undefined;
+    encrypted: boolean;
+    error: AidocError | undefined;
+  }> {
     let wire: Uint8Array;
     try {
       wire = wireSource.payloadCid
         ? await fetchPayloadBytes(ctx.content, wireSource.payloadCid, maxPayloadBytes)
         : Uint8Array.from(Buffer.from(wireSource.inline.slice(2), 'hex'));
     } catch (error) {
-      const e = AidocError.is(error) ? error : new AidocError('NETWORK', 'Fetching the payload failed.', { cause: error });
+      const e = AidocError.is(error)
+        ? error
+        : new AidocError('NETWORK', 'Fetching the payload failed.', { cause: error });
       return { payload: undefined, topicName: undefined, encrypted: false, error: e };
     }
     const encrypted = wire.length > 5 && ((wire[5] ?? 0) & 1) === 1;
     try {
       const decoded = decodeMessagePayload(wire, binding, key?.secretKey);
-      const topicName = keccak256(stringToBytes(decoded.topicName)) === binding.topic ? decoded.topicName : undefined;
+      const topicName =
+        keccak256(stringToBytes(decoded.topicName)) === binding.topic ? decoded.topicName : undefined;
       return { payload: decoded.payload, topicName, encrypted: decoded.encrypted, error: undefined };
     } catch (error) {
       const e = AidocError.is(error)
@@ -347,18 +374,29 @@ export function createMessagingApi(ctx: AidocContext): MessagingApi {
     wire: Uint8Array,
     storage: 'auto' | 'inline' | 'ipfs',
     maxPayloadBytes: number,
-    sendWith: (payloadCid: string, inline: Hex) => Promise<Awaited<ReturnType<typeof sendContractTransaction>>>,
+    sendWith: (
+      payloadCid: string,
+      inline: Hex,
+    ) => Promise<Awaited<ReturnType<typeof sendContractTransaction>>>,
   ) {
     if (wire.length > maxPayloadBytes) {
-      throw new AidocError('LIMIT_EXCEEDED', `${action}: the payload is ${wire.length} bytes, over the ${maxPayloadBytes}-byte limit.`, {
-        details: 'Send a reference (a record id or CID) instead, or raise maxPayloadBytes.',
-      });
+      throw new AidocError(
+        'LIMIT_EXCEEDED',
+        `${action}: the payload is ${wire.length} bytes, over the ${maxPayloadBytes}-byte limit.`,
+        {
+          details: 'Send a reference (a record id or CID) instead, or raise maxPayloadBytes.',
+        },
+      );
     }
     const inline = storage === 'inline' || (storage === 'auto' && wire.length <= MAX_INLINE_PAYLOAD);
     if (inline && wire.length > MAX_INLINE_PAYLOAD) {
-      throw new AidocError('LIMIT_EXCEEDED', `${action}: an inline payload is limited to ${MAX_INLINE_PAYLOAD} bytes (this one is ${wire.length}).`, {
-        details: "Use storage: 'ipfs' (or 'auto') for larger payloads.",
-      });
+      throw new AidocError(
+        'LIMIT_EXCEEDED',
+        `${action}: an inline payload is limited to ${MAX_INLINE_PAYLOAD} bytes (this one is ${wire.length}).`,
+        {
+          details: "Use storage: 'ipfs' (or 'auto') for larger payloads.",
+        },
+      );
     }
     if (inline) return { sent: await sendWith('', toHex(wire)), payloadCid: undefined };
     const { cid } = await ctx.content.add(wire, { cidVersion: 1 });
@@ -370,10 +408,16 @@ export function createMessagingApi(ctx: AidocContext): MessagingApi {
     }
   }
 
-  async function send(to: DAppRef, topic: string, payload: MessagePayload, options: SendOptions = {}): Promise<SentMessage> {
+  async function send(
+    to: DAppRef,
+    topic: string,
+    payload: MessagePayload,
+    options: SendOptions = {},
+  ): Promise<SentMessage> {
     const parsed = sendOptionsSchema.safeParse(options);
     if (!parsed.success) throw invalid('send options', parsed.error);
-    if (!isPayload(payload)) throw new AidocError('INVALID_INPUT', 'The payload must be bytes, a string or a JSON value.');
+    if (!isPayload(payload))
+      throw new AidocError('INVALID_INPUT', 'The payload must be bytes, a string or a JSON value.');
     requireSigner(ctx, 'Sending a message');
     const topicBytes = topicHash(topic);
     const fromDapp = await actingDAppId(ctx, options.from, 'Sending a message');
@@ -392,7 +436,13 @@ export function createMessagingApi(ctx: AidocContext): MessagingApi {
       throw messagingRefusal(error);
     }
     const encrypt = options.encrypt ?? true;
-    const binding: PayloadBinding = { kind: 'msg', from: fromDapp, to: receiver.dappId, topic: topicBytes, topicName: topic };
+    const binding: PayloadBinding = {
+      kind: 'msg',
+      from: fromDapp,
+      to: receiver.dappId,
+      topic: topicBytes,
+      topicName: topic,
+    };
     const wire = encodeMessagePayload(payload, binding, encrypt ? await receiverKey(receiver) : undefined);
     const { sent, payloadCid } = await storeAndSend(
       'Sending a message',
@@ -456,12 +506,16 @@ export function createMessagingApi(ctx: AidocContext): MessagingApi {
         .object({
           name: z.string().min(1).max(128),
           topics: topicsSchema.optional(),
-          encryptionKey: z.string().regex(/^0x(0[23][0-9a-fA-F]{64}|04[0-9a-fA-F]{128})$/).optional(),
+          encryptionKey: z
+            .string()
+            .regex(/^0x(0[23][0-9a-fA-F]{64}|04[0-9a-fA-F]{128})$/)
+            .optional(),
         })
         .strict()
         .safeParse(input);
       if (!parsed.success) throw invalid('DApp registration', parsed.error);
-      const key = (parsed.data.encryptionKey ?? requireEncryptionKey(ctx, 'Registering a DApp').publicKey) as Hex;
+      const key = (parsed.data.encryptionKey ??
+        requireEncryptionKey(ctx, 'Registering a DApp').publicKey) as Hex;
       const topics = (parsed.data.topics ?? []).map(topicHash);
       let sent: Awaited<ReturnType<typeof sendContractTransaction>>;
       try {
@@ -474,9 +528,20 @@ export function createMessagingApi(ctx: AidocContext): MessagingApi {
       } catch (error) {
         throw messagingRefusal(error);
       }
-      const event = parseEventLogs({ abi: dAppRegistryAbi, logs: sent.receipt.logs, eventName: 'DAppRegistered' })[0];
-      if (!event) throw new AidocError('INTERNAL', 'Registering a DApp: the receipt has no DAppRegistered event.');
-      return { dappId: event.args.dappId, name: parsed.data.name, topics, encryptionKey: key, txHash: sent.hash };
+      const event = parseEventLogs({
+        abi: dAppRegistryAbi,
+        logs: sent.receipt.logs,
+        eventName: 'DAppRegistered',
+      })[0];
+      if (!event)
+        throw new AidocError('INTERNAL', 'Registering a DApp: the receipt has no DAppRegistered event.');
+      return {
+        dappId: event.args.dappId,
+        name: parsed.data.name,
+        topics,
+        encryptionKey: key,
+        txHash: sent.hash,
+      };
     },
 
     get: (dapp) => fetchDApp(ctx, dapp),
@@ -487,7 +552,10 @@ export function createMessagingApi(ctx: AidocContext): MessagingApi {
     },
 
     async setTopics(dapp, change) {
-      const parsed = z.object({ accept: topicsSchema.optional(), refuse: topicsSchema.optional() }).strict().safeParse(change);
+      const parsed = z
+        .object({ accept: topicsSchema.optional(), refuse: topicsSchema.optional() })
+        .strict()
+        .safeParse(change);
       if (!parsed.success) throw invalid('topic change', parsed.error);
       const dappId = await resolveDAppId(ctx, dapp, 'changed');
       const txHashes: Hash[] = [];
@@ -528,13 +596,16 @@ export function createMessagingApi(ctx: AidocContext): MessagingApi {
     send,
 
     async listen(dapp, handler, options) {
-      if (typeof handler !== 'function') throw new AidocError('INVALID_INPUT', 'listen needs a handler function.');
+      if (typeof handler !== 'function')
+        throw new AidocError('INVALID_INPUT', 'listen needs a handler function.');
       const parsed = z
         .object({
           cursor: z.union([
             z.string().min(1),
             z.custom<CursorStore>(
-              (c) => typeof (c as CursorStore)?.load === 'function' && typeof (c as CursorStore)?.save === 'function',
+              (c) =>
+                typeof (c as CursorStore)?.load === 'function' &&
+                typeof (c as CursorStore)?.save === 'function',
               'a cursor store',
             ),
           ]),
@@ -564,7 +635,12 @@ export function createMessagingApi(ctx: AidocContext): MessagingApi {
           details: 'Use one cursor per DApp and handler.',
         });
       }
-      const cursor: MessageCursor = loaded ?? { version: 1, dappId: dappId.toString(), block: ctx.fromBlock.toString(), channels: {} };
+      const cursor: MessageCursor = loaded ?? {
+        version: 1,
+        dappId: dappId.toString(),
+        block: ctx.fromBlock.toString(),
+        channels: {},
+      };
       let scanFrom = BigInt(cursor.block);
       const maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
       const onWarning = options.onWarning ?? (() => {});
@@ -582,7 +658,12 @@ export function createMessagingApi(ctx: AidocContext): MessagingApi {
           if (block + 1n > scanFrom) scanFrom = block + 1n;
         },
         async deliver(log: RpcLog, live: boolean) {
-          const event = decodeEventLog({ abi: messengerAbi, eventName: 'MessageSent', data: log.data, topics: log.topics as [Hex, ...Hex[]] });
+          const event = decodeEventLog({
+            abi: messengerAbi,
+            eventName: 'MessageSent',
+            data: log.data,
+            topics: log.topics as [Hex, ...Hex[]],
+          });
           const { fromDapp, toDapp, sequence, topic, payloadCid, payload } = event.args;
           if (toDapp !== dappId) return 'ok';
           const last = cursor.channels[fromDapp.toString()];
@@ -624,7 +705,8 @@ export function createMessagingApi(ctx: AidocContext): MessagingApi {
         onWarning,
       });
       const stats = new Proxy({} as ListenerStats, {
-        get: (_t, p) => (p in counters ? counters[p as keyof typeof counters] : follower.stats[p as keyof FollowerStats]),
+        get: (_t, p) =>
+          p in counters ? counters[p as keyof typeof counters] : follower.stats[p as keyof FollowerStats],
       });
       return {
         dappId,
@@ -658,21 +740,29 @@ export function createMessagingApi(ctx: AidocContext): MessagingApi {
           args: [ref.fromDapp, ref.toDapp, ref.sequence, resultCid],
         }) as const;
       try {
-        await simulateContractCall(ctx, 'Acknowledging a message', request(result === undefined ? '' : PLACEHOLDER_CID));
+        await simulateContractCall(
+          ctx,
+          'Acknowledging a message',
+          request(result === undefined ? '' : PLACEHOLDER_CID),
+        );
       } catch (error) {
         throw messagingRefusal(error);
       }
       let resultCid = '';
       if (result !== undefined) {
         const sender = await fetchDApp(ctx, ref.fromDapp, 'sending');
-        const topicName = 'topicName' in message && typeof message.topicName === 'string' ? message.topicName : '';
+        const topicName =
+          'topicName' in message && typeof message.topicName === 'string' ? message.topicName : '';
         const wire = encodeMessagePayload(
           result,
           { kind: 'result', from: ref.toDapp, to: ref.fromDapp, topic: ref.topic, topicName },
           (options.encrypt ?? true) ? sender.encryptionKey : undefined,
         );
         if (wire.length > DEFAULT_MAX_PAYLOAD_BYTES) {
-          throw new AidocError('LIMIT_EXCEEDED', `The result is ${wire.length} bytes, over the ${DEFAULT_MAX_PAYLOAD_BYTES}-byte limit.`);
+          throw new AidocError(
+            'LIMIT_EXCEEDED',
+            `The result is ${wire.length} bytes, over the ${DEFAULT_MAX_PAYLOAD_BYTES}-byte limit.`,
+          );
         }
         resultCid = (await ctx.content.add(wire, { cidVersion: 1 })).cid;
       }
@@ -687,12 +777,18 @@ export function createMessagingApi(ctx: AidocContext): MessagingApi {
 
     async waitForAck(message, options = {}) {
       const timeoutMs = options.timeoutMs ?? 60_000;
-      if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new AidocError('INVALID_INPUT', 'timeoutMs must be a positive integer.');
+      if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
+        throw new AidocError('INVALID_INPUT', 'timeoutMs must be a positive integer.');
       const ref = await refOf(message);
-      const fromBlock = 'blockNumber' in message && typeof message.blockNumber === 'bigint' ? message.blockNumber : ctx.fromBlock;
+      const fromBlock =
+        'blockNumber' in message && typeof message.blockNumber === 'bigint'
+          ? message.blockNumber
+          : ctx.fromBlock;
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        let logs: Awaited<ReturnType<typeof ctx.publicClient.getContractEvents<typeof messengerAbi, 'MessageAcked'>>>;
+        let logs: Awaited<
+          ReturnType<typeof ctx.publicClient.getContractEvents<typeof messengerAbi, 'MessageAcked'>>
+        >;
         try {
           logs = await ctx.publicClient.getContractEvents({
             address: messengerAddress(ctx),
@@ -727,9 +823,14 @@ export function createMessagingApi(ctx: AidocContext): MessagingApi {
           };
         }
         if (Date.now() >= deadline) {
-          throw new AidocError('TIMEOUT', `No acknowledgement of ${ref.fromDapp}→${ref.toDapp} #${ref.sequence} within ${timeoutMs} ms.`, {
-            details: 'The receiving DApp may be offline; its listener will deliver the message when it is back.',
-          });
+          throw new AidocError(
+            'TIMEOUT',
+            `No acknowledgement of ${ref.fromDapp}→${ref.toDapp} #${ref.sequence} within ${timeoutMs} ms.`,
+            {
+              details:
+                'The receiving DApp may be offline; its listener will deliver the message when it is back.',
+            },
+          );
         }
         await new Promise((r) => setTimeout(r, ctx.pollingIntervalMs));
       }

@@ -4,7 +4,11 @@ import { AidocError } from '../errors/AidocError';
 /**
  * Reads a payload from IPFS, refusing more than `limit` bytes, retrying a failed read three times. Internal.
  */
-export async function fetchPayloadBytes(content: ContentClient, cid: string, limit: number): Promise<Uint8Array> {
+export async function fetchPayloadBytes(
+  content: ContentClient,
+  cid: string,
+  limit: number,
+): Promise<Uint8Array> {
   let lastError: unknown;
   for (let attempt = 0; attempt < 4; attempt++) {
     if (attempt > 0) await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
@@ -26,7 +30,8 @@ export async function fetchPayloadBytes(content: ContentClient, cid: string, lim
       }
       return out;
     } catch (error) {
-      if (AidocError.is(error) && (error.code === 'LIMIT_EXCEEDED' || error.code === 'INVALID_INPUT')) throw error;
+      if (AidocError.is(error) && (error.code === 'LIMIT_EXCEEDED' || error.code === 'INVALID_INPUT'))
+        throw error;
       lastError = error;
     }
   }

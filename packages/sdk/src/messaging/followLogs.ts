@@ -136,7 +136,12 @@ export function followLogs(options: FollowLogsOptions): LogFollower {
     while (from <= head && !stopped) {
       const to = from + options.maxBlockRange - 1n < head ? from + options.maxBlockRange - 1n : head;
       const logs = await rpc<RpcLog[]>('eth_getLogs', [
-        { address: options.address, topics: options.topics, fromBlock: numberToHex(from), toBlock: numberToHex(to) },
+        {
+          address: options.address,
+          topics: options.topics,
+          fromBlock: numberToHex(from),
+          toBlock: numberToHex(to),
+        },
       ]);
       logs.sort(byPosition);
       for (const log of logs) {
@@ -204,7 +209,12 @@ export function followLogs(options: FollowLogsOptions): LogFollower {
         });
         let subscription: string | undefined;
         ws.on('message', (raw) => {
-          let frame: { id?: number; result?: unknown; error?: unknown; params?: { subscription?: string; result?: unknown } };
+          let frame: {
+            id?: number;
+            result?: unknown;
+            error?: unknown;
+            params?: { subscription?: string; result?: unknown };
+          };
           try {
             frame = JSON.parse(String(raw));
           } catch {

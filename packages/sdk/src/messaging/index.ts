@@ -1,4 +1,3 @@
-export type { DAppInfo, DAppRef } from './DAppInfo';
 export {
   type AckInfo,
   createMessagingApi,
@@ -17,6 +16,7 @@ export {
   type SentMessage,
 } from './createMessagingApi';
 export { createMessagingClient, type MessagingClient } from './createMessagingClient';
+export type { DAppInfo, DAppRef } from './DAppInfo';
 export { fileCursorStore } from './fileCursorStore';
 export type { Finality } from './followLogs';
 export { type CursorStore, type MessageCursor, memoryCursorStore, parseMessageCursor } from './MessageCursor';

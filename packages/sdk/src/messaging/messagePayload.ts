@@ -72,7 +72,8 @@ function fromBody(body: Uint8Array): { payload: MessagePayload; topicName: strin
   if (body.length < 3) throw new AidocError('DECRYPTION_FAILED', 'The payload body is truncated.');
   const kind = body[0];
   const nameLength = new DataView(body.buffer, body.byteOffset, body.byteLength).getUint16(1);
-  if (3 + nameLength > body.length) throw new AidocError('DECRYPTION_FAILED', 'The payload body is truncated.');
+  if (3 + nameLength > body.length)
+    throw new AidocError('DECRYPTION_FAILED', 'The payload body is truncated.');
   const topicName = new TextDecoder().decode(body.subarray(3, 3 + nameLength));
   const data = body.subarray(3 + nameLength);
   if (kind === KIND_BYTES) return { payload: Uint8Array.from(data), topicName };

@@ -4,12 +4,18 @@ import type { AidocErrorCode } from '../errors/errorCodes';
 const byContractError: Record<string, { code: AidocErrorCode; hint: string }> = {
   UnknownDApp: { code: 'NOT_FOUND', hint: 'No DApp has this id; check it with `aidoc dapp show`.' },
   DAppInactive: { code: 'NOT_FOUND', hint: 'The DApp is unknown or was deactivated by its owner.' },
-  NotDAppOwner: { code: 'UNAUTHORIZED', hint: "Only the DApp's owner account may send, acknowledge or notify for it." },
+  NotDAppOwner: {
+    code: 'UNAUTHORIZED',
+    hint: "Only the DApp's owner account may send, acknowledge or notify for it.",
+  },
   TopicNotAccepted: {
     code: 'ACCESS_DENIED',
     hint: 'The receiving DApp does not accept this topic; its owner adds topics with setTopics.',
   },
-  InvalidPayload: { code: 'LIMIT_EXCEEDED', hint: 'Inline payloads are limited to 8192 bytes; send larger ones through IPFS.' },
+  InvalidPayload: {
+    code: 'LIMIT_EXCEEDED',
+    hint: 'Inline payloads are limited to 8192 bytes; send larger ones through IPFS.',
+  },
   UnknownMessage: { code: 'NOT_FOUND', hint: 'No message with this sequence number exists on the channel.' },
   AlreadyAcked: { code: 'INVALID_INPUT', hint: 'The message was already acknowledged.' },
   NotificationsNotAllowed: {

@@ -1,16 +1,41 @@
 import { messengerAbi } from '@aidoc/contracts';
-import { type Address, decodeEventLog, type Hash, type Hex, isAddress, keccak256, stringToBytes, toHex } from 'viem';
+import {
+  type Address,
+  decodeEventLog,
+  type Hash,
+  type Hex,
+  isAddress,
+  keccak256,
+  stringToBytes,
+  toHex,
+} from 'viem';
 import { z } from 'zod';
 import type { AidocContext } from '../client/AidocContext';
 import { contractErrorToAidocError } from '../client/contractErrorToAidocError';
 import { fetchRegisteredKey } from '../client/fetchRegisteredKey';
 import { requireSigner } from '../client/requireSigner';
-import { PLACEHOLDER_CID, sendContractTransaction, simulateContractCall } from '../client/sendContractTransaction';
+import {
+  PLACEHOLDER_CID,
+  sendContractTransaction,
+  simulateContractCall,
+} from '../client/sendContractTransaction';
 import { AidocError } from '../errors/AidocError';
-import { actingDAppId, type DAppRef, fetchDApp, messengerAddress, resolveDAppId } from '../messaging/DAppInfo';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from '../messaging/createMessagingApi';
+import {
+  actingDAppId,
+  type DAppRef,
+  fetchDApp,
+  messengerAddress,
+  resolveDAppId,
+} from '../messaging/DAppInfo';
 import { fetchPayloadBytes } from '../messaging/fetchPayloadBytes';
-import { type Finality, type FollowerStats, followLogs, type RpcLog, subscriptionUrl } from '../messaging/followLogs';
+import {
+  type Finality,
+  type FollowerStats,
+  followLogs,
+  type RpcLog,
+  subscriptionUrl,
+} from '../messaging/followLogs';
 import { decodeMessagePayload, encodeMessagePayload, type MessagePayload } from '../messaging/messagePayload';
 import { messagingRefusal } from '../messaging/messagingRefusal';
 import { topicHash } from '../messaging/topicHash';
@@ -96,7 +121,9 @@ export interface NotificationsApi {
    * const unread = await aidoc.notifications.list({ unreadOnly: true });
    * ```
    */
-  list(options?: ReadStateOption & { user?: Address; unreadOnly?: boolean; dapp?: DAppRef }): Promise<NotificationInfo[]>;
+  list(
+    options?: ReadStateOption & { user?: Address; unreadOnly?: boolean; dapp?: DAppRef },
+  ): Promise<NotificationInfo[]>;
   /**
    * Fetches and decrypts a notification's body, and marks it read (unless `markRead: false`).
    *
@@ -106,7 +133,10 @@ export interface NotificationsApi {
    * console.log(n.dappName, n.body);
    * ```
    */
-  read(notification: string | NotificationInfo, options?: ReadStateOption & { markRead?: boolean }): Promise<Notification>;
+  read(
+    notification: string | NotificationInfo,
+    options?: ReadStateOption & { markRead?: boolean },
+  ): Promise<Notification>;
   /**
    * Marks notifications read (or unread with `read: false`).
    *
@@ -128,7 +158,12 @@ export interface NotificationsApi {
    */
   watch(
     handler: (notification: Notification) => void | Promise<void>,
-    options?: ReadStateOption & { fromBlock?: bigint; finality?: Finality; wsUrl?: string | false; onWarning?: (w: AidocError) => void },
+    options?: ReadStateOption & {
+      fromBlock?: bigint;
+      finality?: Finality;
+      wsUrl?: string | false;
+      onWarning?: (w: AidocError) => void;
+    },
   ): Promise<NotificationWatcher>;
 }
 
@@ -153,7 +188,12 @@ export function createNotificationsApi(ctx: AidocContext): NotificationsApi {
   };
 
   function infoOf(log: RpcLog, read: Set<string>): NotificationInfo {
-    const e = decodeEventLog({ abi: messengerAbi, eventName: 'Notified', data: log.data, topics: log.topics as [Hex, ...Hex[]] });
+    const e = decodeEventLog({
+      abi: messengerAbi,
+      eventName: 'Notified',
+      data: log.data,
+      topics: log.topics as [Hex, ...Hex[]],
+    });
     const logIndex = Number(BigInt(log.logIndex));
     const id = `${log.transactionHash}-${logIndex}`;
     return {
@@ -176,7 +216,11 @@ export function createNotificationsApi(ctx: AidocContext): NotificationsApi {
         params: [
           {
             address: messengerAddress(ctx),
-            topics: [notifiedTopic, toHex(BigInt(user), { size: 32 }), dappId !== undefined ? toHex(dappId, { size: 32 }) : null],
+            topics: [
+              notifiedTopic,
+              toHex(BigInt(user), { size: 32 }),
+              dappId !== undefined ? toHex(dappId, { size: 32 }) : null,
+            ],
             fromBlock: toHex(fromBlock),
             toBlock: 'latest',
           },
@@ -203,7 +247,9 @@ export function createNotificationsApi(ctx: AidocContext): NotificationsApi {
       body = decoded.payload;
       topicName = keccak256(stringToBytes(decoded.topicName)) === info.topic ? decoded.topicName : undefined;
     } catch (e) {
-      error = AidocError.is(e) ? e : new AidocError('DECRYPTION_FAILED', 'The notification could not be read.', { cause: e });
+      error = AidocError.is(e)
+        ? e
+        : new AidocError('DECRYPTION_FAILED', 'The notification could not be read.', { cause: e });
     }
     return { ...info, dappName: dapp.name, topicName, body, error };
   }
@@ -242,10 +288,16 @@ export function createNotificationsApi(ctx: AidocContext): NotificationsApi {
 
     async send(user, topic, body, options = {}) {
       const parsed = z
-        .object({ from: z.union([z.bigint(), z.number(), z.string()]).optional(), encrypt: z.boolean().optional() })
+        .object({
+          from: z.union([z.bigint(), z.number(), z.string()]).optional(),
+          encrypt: z.boolean().optional(),
+        })
         .strict()
         .safeParse(options);
-      if (!parsed.success) throw new AidocError('INVALID_INPUT', 'Invalid notification options.', { details: parsed.error.message });
+      if (!parsed.success)
+        throw new AidocError('INVALID_INPUT', 'Invalid notification options.', {
+          details: parsed.error.message,
+        });
       if (!isAddress(user)) throw new AidocError('INVALID_INPUT', `Not an address: ${String(user)}.`);
       if (body === undefined || typeof body === 'function' || typeof body === 'bigint') {
         throw new AidocError('INVALID_INPUT', 'The body must be bytes, a string or a JSON value.');
@@ -270,14 +322,22 @@ export function createNotificationsApi(ctx: AidocContext): NotificationsApi {
         const registered = await fetchRegisteredKey(ctx, user);
         if (!registered) {
           throw new AidocError('NOT_FOUND', `${user} has no registered encryption key.`, {
-            details: 'The user registers one with keys.register(); or send with encrypt: false (the body is then public).',
+            details:
+              'The user registers one with keys.register(); or send with encrypt: false (the body is then public).',
           });
         }
         key = registered.publicKey;
       }
-      const wire = encodeMessagePayload(body, { kind: 'note', from: dappId, to: BigInt(user), topic: topicBytes, topicName: topic }, key);
+      const wire = encodeMessagePayload(
+        body,
+        { kind: 'note', from: dappId, to: BigInt(user), topic: topicBytes, topicName: topic },
+        key,
+      );
       if (wire.length > DEFAULT_MAX_PAYLOAD_BYTES) {
-        throw new AidocError('LIMIT_EXCEEDED', `The notification is ${wire.length} bytes, over the ${DEFAULT_MAX_PAYLOAD_BYTES}-byte limit.`);
+        throw new AidocError(
+          'LIMIT_EXCEEDED',
+          `The notification is ${wire.length} bytes, over the ${DEFAULT_MAX_PAYLOAD_BYTES}-byte limit.`,
+        );
       }
       const { cid } = await ctx.content.add(wire, { cidVersion: 1 });
       try {
@@ -292,7 +352,8 @@ export function createNotificationsApi(ctx: AidocContext): NotificationsApi {
 
     async list(options = {}) {
       const user = userOf(options.user, 'Listing notifications');
-      const dappId = options.dapp !== undefined ? await resolveDAppId(ctx, options.dapp, 'notifying') : undefined;
+      const dappId =
+        options.dapp !== undefined ? await resolveDAppId(ctx, options.dapp, 'notifying') : undefined;
       const read = await readStateOf(options).load();
       const all = (await logsFor(user, dappId)).map((l) => infoOf(l, read));
       return options.unreadOnly ? all.filter((n) => !n.read) : all;
@@ -304,10 +365,16 @@ export function createNotificationsApi(ctx: AidocContext): NotificationsApi {
       const readSet = await store.load();
       if (typeof notification === 'string') {
         const m = /^(0x[0-9a-fA-F]{64})-(\d+)$/.exec(notification);
-        if (!m) throw new AidocError('INVALID_INPUT', `Not a notification id: "${notification}" (expected txHash-logIndex).`);
-        const receipt = await ctx.publicClient.getTransactionReceipt({ hash: m[1] as Hash }).catch((error) => {
-          throw new AidocError('NOT_FOUND', `No notification ${notification}.`, { cause: error });
-        });
+        if (!m)
+          throw new AidocError(
+            'INVALID_INPUT',
+            `Not a notification id: "${notification}" (expected txHash-logIndex).`,
+          );
+        const receipt = await ctx.publicClient
+          .getTransactionReceipt({ hash: m[1] as Hash })
+          .catch((error) => {
+            throw new AidocError('NOT_FOUND', `No notification ${notification}.`, { cause: error });
+          });
         const log = receipt.logs.find((l) => l.logIndex === Number(m[2]) && l.topics[0] === notifiedTopic);
         if (!log) throw new AidocError('NOT_FOUND', `No notification ${notification}.`);
         info = infoOf(
@@ -333,7 +400,10 @@ export function createNotificationsApi(ctx: AidocContext): NotificationsApi {
     },
 
     async markRead(ids, options = {}) {
-      if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string' && /^0x[0-9a-fA-F]{64}-\d+$/.test(id))) {
+      if (
+        !Array.isArray(ids) ||
+        !ids.every((id) => typeof id === 'string' && /^0x[0-9a-fA-F]{64}-\d+$/.test(id))
+      ) {
         throw new AidocError('INVALID_INPUT', 'ids must be notification ids (txHash-logIndex).');
       }
       const store = readStateOf(options);
@@ -346,7 +416,8 @@ export function createNotificationsApi(ctx: AidocContext): NotificationsApi {
     },
 
     async watch(handler, options = {}) {
-      if (typeof handler !== 'function') throw new AidocError('INVALID_INPUT', 'watch needs a handler function.');
+      if (typeof handler !== 'function')
+        throw new AidocError('INVALID_INPUT', 'watch needs a handler function.');
       const user = requireSigner(ctx, 'Watching notifications').address;
       const store = readStateOf(options);
       let scanFrom = options.fromBlock ?? (await ctx.publicClient.getBlockNumber()) + 1n;
