@@ -221,19 +221,25 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
   const contentDir = options.dataDir !== undefined ? join(options.dataDir, 'ipfs') : undefined;
   try {
     if (options.listen !== false) {
-      server = await startRpcServer(dispatcher, { host, port });
+      // IPFS first: once eth_chainId answers, every endpoint of the devnet is up.
       ipfs = await createContentServer({
         host,
         port: ipfsPort,
         ...(contentDir !== undefined ? { dataDir: contentDir } : {}),
+        ...(options.fsync ? { fsync: true } : {}),
         ...(options.logger ? { logger: options.logger } : {}),
       });
       content = ipfs.store;
+      server = await startRpcServer(dispatcher, { host, port });
     } else {
-      content = await createContentStore(contentDir !== undefined ? { dataDir: contentDir } : {});
+      content = await createContentStore({
+        ...(contentDir !== undefined ? { dataDir: contentDir } : {}),
+        ...(options.fsync ? { fsync: true } : {}),
+      });
     }
   } catch (e) {
     await server?.close();
+    await ipfs?.close();
     await producer.stop();
     filters.close();
     await chain.close();
