@@ -160,7 +160,10 @@ export interface ListenerStats extends FollowerStats {
 /** A running listener. */
 export interface MessageListener {
   readonly dappId: bigint;
-  /** Stops after the message being handled (its cursor saved); resolves when stopped. */
+  /**
+   * Stops after the message being handled (its cursor saved); resolves when stopped. From inside the handler,
+   * call it without awaiting (`void listener.stop()`): no further message is delivered.
+   */
   stop(): Promise<void>;
   /** Resolves after `stop()`; rejects with the error that stopped the listener (a handler throw). */
   readonly done: Promise<void>;
