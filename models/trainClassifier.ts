@@ -34,10 +34,17 @@ function standardisation(x: number[][]): { mean: Float64Array; std: Float64Array
   const d = x[0]?.length ?? 0;
   const mean = new Float64Array(d);
   const std = new Float64Array(d);
-  for (const row of x) row.forEach((v, j) => (mean[j] = (mean[j] as number) + v / x.length));
   for (const row of x)
-    row.forEach((v, j) => (std[j] = (std[j] as number) + (v - (mean[j] as number)) ** 2 / x.length));
-  std.forEach((v, j) => (std[j] = v > 1e-12 ? Math.sqrt(v) : 1));
+    row.forEach((v, j) => {
+      mean[j] = (mean[j] as number) + v / x.length;
+    });
+  for (const row of x)
+    row.forEach((v, j) => {
+      std[j] = (std[j] as number) + (v - (mean[j] as number)) ** 2 / x.length;
+    });
+  std.forEach((v, j) => {
+    std[j] = v > 1e-12 ? Math.sqrt(v) : 1;
+  });
   return { mean, std };
 }
 
@@ -58,7 +65,10 @@ function forwardLayer(layer: DenseLayer, input: Float64Array[], relu: boolean): 
       for (let o = 0; o < layer.outputs; o++)
         out[o] = (out[o] as number) + v * (layer.weights[base + o] as number);
     }
-    if (relu) out.forEach((v, o) => (out[o] = v > 0 ? v : 0));
+    if (relu)
+      out.forEach((v, o) => {
+        out[o] = v > 0 ? v : 0;
+      });
     return out;
   });
 }
@@ -79,7 +89,7 @@ function softmax(logits: Float64Array): Float64Array {
  * ```
  */
 export function predictClassifier(model: TrainedClassifier, x: number[][]): Float64Array[] {
-  let a = x.map((row) =>
+  let a: Float64Array[] = x.map((row) =>
     Float64Array.from(row, (v, j) => (v - (model.mean[j] as number)) / (model.std[j] as number)),
   );
   model.layers.forEach((layer, l) => {
@@ -140,9 +150,13 @@ export function trainClassifier(x: number[][], y: number[], options: TrainOption
           for (let o = 0; o < layer.outputs; o++)
             gw[i * layer.outputs + o] = (gw[i * layer.outputs + o] as number) + a * (dr[o] as number);
         }
-        dr.forEach((g, o) => (gb[o] = (gb[o] as number) + g));
+        dr.forEach((g, o) => {
+          gb[o] = (gb[o] as number) + g;
+        });
       });
-      gw.forEach((g, k) => (gw[k] = g + options.l2 * (layer.weights[k] as number)));
+      gw.forEach((g, k) => {
+        gw[k] = g + options.l2 * (layer.weights[k] as number);
+      });
       grads[2 * l] = gw;
       grads[2 * l + 1] = gb;
       if (l > 0) {

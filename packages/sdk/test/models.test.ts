@@ -29,33 +29,41 @@ describe('models: tensors', () => {
       datatype: 'FP32',
       data: [0.5, 1],
     });
-    expect(encodeInferInput({ name: 'n', shape: [2], data: BigInt64Array.from([1n, 2n ** 60n]) }).data).toEqual([
-      1,
-      (2n ** 60n).toString(),
-    ]);
-    expect(() => encodeInferInput({ name: 'x', shape: [3], data: new Float32Array(2) })).toThrowError(/needs 3/);
-    expect(() => encodeInferInput({ name: 'x', shape: [2], data: [1, 2] })).toThrowError(/give a datatype/);
-    expect(() => encodeInferInput({ name: 'x', shape: [1], datatype: 'INT64', data: new Float32Array(1) })).toThrowError(
-      /cannot carry INT64/,
+    expect(
+      encodeInferInput({ name: 'n', shape: [2], data: BigInt64Array.from([1n, 2n ** 60n]) }).data,
+    ).toEqual([1, (2n ** 60n).toString()]);
+    expect(() => encodeInferInput({ name: 'x', shape: [3], data: new Float32Array(2) })).toThrowError(
+      /needs 3/,
     );
-    expect(() => encodeInferInput({ name: 'b', shape: [1], datatype: 'BOOL', data: [1] })).toThrowError(/boolean/);
-    expect(() => encodeInferInput({ name: 's', shape: [1], datatype: 'BYTES', data: [1] })).toThrowError(/string/);
-    expect(() => encodeInferInput({ name: 'i', shape: [1], datatype: 'INT32', data: [1.5] })).toThrowError(/integer/);
+    expect(() => encodeInferInput({ name: 'x', shape: [2], data: [1, 2] })).toThrowError(/give a datatype/);
+    expect(() =>
+      encodeInferInput({ name: 'x', shape: [1], datatype: 'INT64', data: new Float32Array(1) }),
+    ).toThrowError(/cannot carry INT64/);
+    expect(() => encodeInferInput({ name: 'b', shape: [1], datatype: 'BOOL', data: [1] })).toThrowError(
+      /boolean/,
+    );
+    expect(() => encodeInferInput({ name: 's', shape: [1], datatype: 'BYTES', data: [1] })).toThrowError(
+      /string/,
+    );
+    expect(() => encodeInferInput({ name: 'i', shape: [1], datatype: 'INT32', data: [1.5] })).toThrowError(
+      /integer/,
+    );
   });
 
   it('decodes outputs to typed data', () => {
     expect(decodeInferOutput({ name: 'p', datatype: 'FP32', shape: [2], data: [0.25, 0.75] }).data).toEqual(
       new Float32Array([0.25, 0.75]),
     );
-    expect(decodeInferOutput({ name: 'l', datatype: 'INT64', shape: [2], data: [1, '1152921504606846976'] }).data).toEqual(
-      BigInt64Array.from([1n, 2n ** 60n]),
-    );
-    expect(decodeInferOutput({ name: 'b', datatype: 'BOOL', shape: [2, 1], data: [[true], [false]] }).data).toEqual([
-      true,
-      false,
-    ]);
+    expect(
+      decodeInferOutput({ name: 'l', datatype: 'INT64', shape: [2], data: [1, '1152921504606846976'] }).data,
+    ).toEqual(BigInt64Array.from([1n, 2n ** 60n]));
+    expect(
+      decodeInferOutput({ name: 'b', datatype: 'BOOL', shape: [2, 1], data: [[true], [false]] }).data,
+    ).toEqual([true, false]);
     expect(decodeInferOutput({ name: 's', datatype: 'BYTES', shape: [1], data: ['x'] }).data).toEqual(['x']);
-    expect(() => decodeInferOutput({ name: 'x', datatype: 'FP8', shape: [], data: [] })).toThrowError(AidocError);
+    expect(() => decodeInferOutput({ name: 'x', datatype: 'FP8', shape: [], data: [] })).toThrowError(
+      AidocError,
+    );
   });
 });
 
@@ -71,7 +79,10 @@ describe('models: ONNX validation', () => {
   });
 
   it('refuses a non-ONNX or truncated file with INVALID_INPUT', async () => {
-    for (const bytes of [new TextEncoder().encode('{"not": "onnx"}'), wdbc.subarray(0, wdbc.byteLength - 40)]) {
+    for (const bytes of [
+      new TextEncoder().encode('{"not": "onnx"}'),
+      wdbc.subarray(0, wdbc.byteLength - 40),
+    ]) {
       const error = await describeOnnxModel(bytes).catch((e: unknown) => e);
       expect(AidocError.is(error, 'INVALID_INPUT')).toBe(true);
     }
@@ -80,10 +91,14 @@ describe('models: ONNX validation', () => {
 
 describe('models: inference client', () => {
   it('refuses a bad URL and reports an unreachable server as NETWORK', async () => {
-    expect(() => createInferenceClient({ url: 'ftp://x' })).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    expect(() => createInferenceClient({ url: 'ftp://x' })).toThrowError(
+      expect.objectContaining({ code: 'INVALID_INPUT' }),
+    );
     // Port 9 (discard) on localhost has no listener here.
     const client = createInferenceClient({ url: 'http://127.0.0.1:9', timeoutMs: 5000 });
-    await expect(client.infer('m', '1', [{ name: 'x', shape: [1], data: new Float32Array(1) }])).rejects.toMatchObject({
+    await expect(
+      client.infer('m', '1', [{ name: 'x', shape: [1], data: new Float32Array(1) }]),
+    ).rejects.toMatchObject({
       code: 'NETWORK',
     });
   });

@@ -97,8 +97,14 @@ export function createBatchingRunner(
     const totalRows = batch.reduce((n, p) => n + p.rows, 0);
     const feeds: Record<string, ort.Tensor> = {};
     for (const input of head.inputs) {
-      const parts = batch.map((p) => (p.request.inputs.find((i) => i.name === input.name) as ValidInput).values);
-      feeds[input.name] = toOrt({ ...input, dims: [totalRows, ...input.dims.slice(1)], values: concatValues(parts) });
+      const parts = batch.map(
+        (p) => (p.request.inputs.find((i) => i.name === input.name) as ValidInput).values,
+      );
+      feeds[input.name] = toOrt({
+        ...input,
+        dims: [totalRows, ...input.dims.slice(1)],
+        values: concatValues(parts),
+      });
     }
     stats.sessionRuns++;
     stats.batchedRuns++;
@@ -106,7 +112,8 @@ export function createBatchingRunner(
     stats.maxRequestsPerRun = Math.max(stats.maxRequestsPerRun, batch.length);
     const result = await loaded.session.run(feeds, allOutputs);
     const outputs = outputsOf(result, allOutputs);
-    if (outputs.some((o) => o.dims[0] !== totalRows)) throw new Error('an output does not follow the batch dimension');
+    if (outputs.some((o) => o.dims[0] !== totalRows))
+      throw new Error('an output does not follow the batch dimension');
     let row = 0;
     for (const p of batch) {
       p.resolve(
@@ -167,7 +174,9 @@ export function createBatchingRunner(
     timer?.cancel();
     timer = undefined;
     const oldest = queue[0];
-    due = oldest !== undefined && (options.maxQueueDelayMs === 0 || oldest.at + options.maxQueueDelayMs <= Date.now());
+    due =
+      oldest !== undefined &&
+      (options.maxQueueDelayMs === 0 || oldest.at + options.maxQueueDelayMs <= Date.now());
     running = true;
     const done = () => {
       running = false;

@@ -75,7 +75,9 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
-    return Promise.reject(new OipError(413, `request body of ${declared} bytes exceeds the limit of ${limit} bytes`));
+    return Promise.reject(
+      new OipError(413, `request body of ${declared} bytes exceeds the limit of ${limit} bytes`),
+    );
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -126,7 +128,10 @@ export async function createInferenceServer(options: InferenceServerOptions): Pr
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 9000;
   if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new AidocError('INVALID_INPUT', `inference port must be an integer from 0 to 65535, got ${String(port)}`);
+    throw new AidocError(
+      'INVALID_INPUT',
+      `inference port must be an integer from 0 to 65535, got ${String(port)}`,
+    );
   const log = options.logger ?? (() => {});
   const maxBodyBytes = options.maxBodyBytes ?? 16 * 2 ** 20;
   const maxModelBytes = options.maxModelBytes ?? 256 * 2 ** 20;
@@ -166,7 +171,10 @@ export async function createInferenceServer(options: InferenceServerOptions): Pr
       for await (const part of readFileContent(options.content, cid)) {
         size += part.byteLength;
         if (size > maxModelBytes)
-          throw new OipError(500, `${model.name}@${model.version} is larger than the ${maxModelBytes}-byte model limit`);
+          throw new OipError(
+            500,
+            `${model.name}@${model.version} is larger than the ${maxModelBytes}-byte model limit`,
+          );
         parts.push(part);
       }
     } catch (error) {
@@ -267,8 +275,15 @@ export async function createInferenceServer(options: InferenceServerOptions): Pr
     handle(req, res).catch((error: unknown) => {
       stats.errors++;
       const status = error instanceof OipError ? error.status : 500;
-      const message = error instanceof OipError ? error.message : `internal error: ${(error as Error)?.message}`;
-      log({ level: status >= 500 ? 'warn' : 'debug', msg: 'inference error', status, error: message, url: req.url });
+      const message =
+        error instanceof OipError ? error.message : `internal error: ${(error as Error)?.message}`;
+      log({
+        level: status >= 500 ? 'warn' : 'debug',
+        msg: 'inference error',
+        status,
+        error: message,
+        url: req.url,
+      });
       if (res.headersSent) {
         res.destroy();
         return;

@@ -37,7 +37,12 @@ export function createRegistryResolver(
 ): RegistryResolver {
   const client: PublicClient = createPublicClient({ transport: custom(provider as EIP1193Provider) });
   const read = <T>(functionName: string, args: unknown[]): Promise<T> =>
-    client.readContract({ address: registry, abi: modelRegistryAbi, functionName, args } as never) as Promise<T>;
+    client.readContract({
+      address: registry,
+      abi: modelRegistryAbi,
+      functionName,
+      args,
+    } as never) as Promise<T>;
   const modelIds = new Map<string, bigint>();
   const versionsById = new Map<bigint, Omit<ResolvedModel, 'versions' | 'name'>>();
 

@@ -1,4 +1,8 @@
+export {
+  createInferenceServer,
+  type InferenceServer,
+  type InferenceServerOptions,
+} from './createInferenceServer';
 export type { InferenceStats } from './InferenceStats';
-export { type InferenceServer, type InferenceServerOptions, createInferenceServer } from './createInferenceServer';
-export { type ReferenceModel, referenceModels } from './referenceModels';
 export { type PublishReferenceModelsResult, publishReferenceModels } from './publishReferenceModels';
+export { type ReferenceModel, referenceModels } from './referenceModels';

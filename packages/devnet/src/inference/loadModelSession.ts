@@ -24,7 +24,10 @@ export interface LoadedSession {
   batchable: boolean;
 }
 
-function signatures(metadata: readonly ort.InferenceSession.ValueMetadata[], what: string): TensorSignature[] {
+function signatures(
+  metadata: readonly ort.InferenceSession.ValueMetadata[],
+  what: string,
+): TensorSignature[] {
   return metadata.map((m) => {
     if (!m.isTensor) throw new Error(`${what} ${m.name} is not a tensor (sequences and maps are not served)`);
     const datatype = oipDatatypeOfOrtType[m.type];
@@ -41,7 +44,10 @@ function signatures(metadata: readonly ort.InferenceSession.ValueMetadata[], wha
  * const { session, inputs, batchable } = await loadModelSession(bytes);
  * ```
  */
-export async function loadModelSession(bytes: Uint8Array, intraOpNumThreads?: number): Promise<LoadedSession> {
+export async function loadModelSession(
+  bytes: Uint8Array,
+  intraOpNumThreads?: number,
+): Promise<LoadedSession> {
   const session = await ort.InferenceSession.create(bytes, {
     executionProviders: ['cpu'],
     ...(intraOpNumThreads !== undefined ? { intraOpNumThreads } : {}),

@@ -47,7 +47,8 @@ export function validateInferRequest(
     const t = raw as { name?: unknown; shape?: unknown; datatype?: unknown; data?: unknown };
     if (typeof t.name !== 'string') return `inputs[${i}].name must be a string`;
     const sig = inputs.find((s) => s.name === t.name);
-    if (!sig) return `unexpected input "${t.name}"; the model's inputs are ${inputs.map((s) => `"${s.name}"`).join(', ')}`;
+    if (!sig)
+      return `unexpected input "${t.name}"; the model's inputs are ${inputs.map((s) => `"${s.name}"`).join(', ')}`;
     if (seen.has(t.name)) return `input "${t.name}" is given twice`;
     seen.add(t.name);
     if (t.datatype !== sig.datatype)

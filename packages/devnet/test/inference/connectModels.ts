@@ -14,14 +14,24 @@ export async function connectModels(
   inferenceUrl: string,
 ): Promise<{ models: ModelsApi; address: `0x${string}`; aidBalance(): Promise<bigint> }> {
   const privateKey = devnet.accounts[index]?.privateKey as `0x${string}`;
-  const aidoc = await createAidoc({ provider: devnet.provider, ipfs: devnet.ipfsUrl, signer: privateKey, pollingIntervalMs: 20 });
+  const aidoc = await createAidoc({
+    provider: devnet.provider,
+    ipfs: devnet.ipfsUrl,
+    signer: privateKey,
+    pollingIntervalMs: 20,
+  });
   const account = privateKeyToAccount(privateKey);
   const chain = aidoc.publicClient.chain as NonNullable<typeof aidoc.publicClient.chain>;
   const ctx: AidocContext = {
     chain,
     chainId: aidoc.chainId,
     publicClient: aidoc.publicClient,
-    walletClient: createWalletClient({ account, chain, transport: custom(devnet.provider as EIP1193Provider), pollingInterval: 20 }),
+    walletClient: createWalletClient({
+      account,
+      chain,
+      transport: custom(devnet.provider as EIP1193Provider),
+      pollingInterval: 20,
+    }),
     account,
     content: aidoc.content,
     contracts: aidoc.contracts,

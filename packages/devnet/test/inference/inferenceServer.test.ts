@@ -27,14 +27,24 @@ async function call(base: string, method: string, path: string, body?: string | 
   const response = await fetch(`${base}${path}`, {
     method,
     ...(body !== undefined
-      ? { headers: { 'Content-Type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) }
+      ? {
+          headers: { 'Content-Type': 'application/json' },
+          body: typeof body === 'string' ? body : JSON.stringify(body),
+        }
       : {}),
   });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
 
 const good = (rows = 1) => ({
-  inputs: [{ name: 'features', shape: [rows, 30], datatype: 'FP32', data: Array.from({ length: rows }, () => row).flat() }],
+  inputs: [
+    {
+      name: 'features',
+      shape: [rows, 30],
+      datatype: 'FP32',
+      data: Array.from({ length: rows }, () => row).flat(),
+    },
+  ],
 });
 
 beforeAll(async () => {
@@ -65,7 +75,14 @@ describe('OIP server: bad input answered per the protocol, and it keeps serving'
     ['a body that is not an object', 'POST', `${WDBC}/infer`, '[1,2]', 400, /JSON object/],
     ['no inputs', 'POST', `${WDBC}/infer`, { inputs: [] }, 400, /non-empty array/],
     ['unknown model', 'POST', '/v2/models/nope/versions/1/infer', good(), 404, /unknown model "nope"/],
-    ['unknown version', 'POST', '/v2/models/wdbc-classifier/versions/9/infer', good(), 404, /unknown version "9"/],
+    [
+      'unknown version',
+      'POST',
+      '/v2/models/wdbc-classifier/versions/9/infer',
+      good(),
+      404,
+      /unknown version "9"/,
+    ],
     ['unknown model metadata', 'GET', '/v2/models/nope', undefined, 404, /unknown model/],
     ['unknown model readiness', 'GET', '/v2/models/nope/ready', undefined, 404, /unknown model/],
     [
@@ -147,7 +164,11 @@ describe('OIP server: bad input answered per the protocol, and it keeps serving'
         controller.close();
       },
     });
-    const response = await fetch(`${server.url}${WDBC}/infer`, { method: 'POST', body, duplex: 'half' } as RequestInit);
+    const response = await fetch(`${server.url}${WDBC}/infer`, {
+      method: 'POST',
+      body,
+      duplex: 'half',
+    } as RequestInit);
     expect(response.status).toBe(413);
     expect(await response.json()).toEqual({ error: 'request body exceeds the limit of 65536 bytes' });
     expect((await call(server.url, 'POST', `${WDBC}/infer`, good())).status).toBe(200);
@@ -169,7 +190,12 @@ describe('OIP server: bad input answered per the protocol, and it keeps serving'
     const bad = [
       ['{"inputs": [', 400],
       [JSON.stringify({ inputs: [{ ...good().inputs[0], datatype: 'FP64' }] }), 400],
-      [JSON.stringify({ inputs: [{ name: 'features', shape: [1, 31], datatype: 'FP32', data: [...row, 1] }] }), 400],
+      [
+        JSON.stringify({
+          inputs: [{ name: 'features', shape: [1, 31], datatype: 'FP32', data: [...row, 1] }],
+        }),
+        400,
+      ],
     ] as const;
     const total = 2400;
     let next = 0;
@@ -180,7 +206,8 @@ describe('OIP server: bad input answered per the protocol, and it keeps serving'
         if (i % 4 === 3) {
           const [body, status] = bad[i % bad.length] as (typeof bad)[number];
           const answer = await call(server.url, 'POST', `${WDBC}/infer`, body);
-          if (answer.status !== status || typeof answer.json.error !== 'string') failures.push(`bad ${i}: ${answer.status}`);
+          if (answer.status !== status || typeof answer.json.error !== 'string')
+            failures.push(`bad ${i}: ${answer.status}`);
         } else if (i % 4 === 2) {
           const answer = await call(server.url, 'POST', '/v2/models/nope/infer', good());
           if (answer.status !== 404) failures.push(`unknown ${i}: ${answer.status}`);
@@ -202,16 +229,31 @@ describe('OIP server: sessions and batching', () => {
     const batching = await serverFor({ maxBatchSize: 8, maxQueueDelayMs: 60_000 });
     try {
       const bodies = Array.from({ length: 16 }, (_, i) => ({
-        inputs: [{ name: 'features', shape: [1, 30], datatype: 'FP32', data: loadWdbc().test.x[i] as number[] }],
+        inputs: [
+          { name: 'features', shape: [1, 30], datatype: 'FP32', data: loadWdbc().test.x[i] as number[] },
+        ],
       }));
       const answers = await Promise.all(bodies.map((b) => call(batching.url, 'POST', `${WDBC}/infer`, b)));
       expect(answers.every((a) => a.status === 200)).toBe(true);
       // Each request gets its own row back: the same as asking for all 16 rows in one request.
       const together = await call(batching.url, 'POST', `${WDBC}/infer`, {
-        inputs: [{ name: 'features', shape: [8, 30], datatype: 'FP32', data: bodies.slice(0, 8).flatMap((b) => b.inputs[0]?.data ?? []) }],
+        inputs: [
+          {
+            name: 'features',
+            shape: [8, 30],
+            datatype: 'FP32',
+            data: bodies.slice(0, 8).flatMap((b) => b.inputs[0]?.data ?? []),
+          },
+        ],
       });
-      const labels = (together.json.outputs as Array<{ name: string; data: number[] }>).find((o) => o.name === 'label')?.data;
-      expect(answers.slice(0, 8).map((a) => (a.json.outputs as Array<{ name: string; data: number[] }>)[1]?.data[0])).toEqual(labels);
+      const labels = (together.json.outputs as Array<{ name: string; data: number[] }>).find(
+        (o) => o.name === 'label',
+      )?.data;
+      expect(
+        answers
+          .slice(0, 8)
+          .map((a) => (a.json.outputs as Array<{ name: string; data: number[] }>)[1]?.data[0]),
+      ).toEqual(labels);
       expect(batching.stats()).toMatchObject({
         modelLoads: 1,
         // 16 single-row requests with a batch size of 8: two full batches, then the 8-row request alone.
@@ -266,7 +308,9 @@ describe('OIP server: sessions and batching', () => {
     // The ECG model file is ~14 KB and the WDBC one ~1.4 KB: a 15 KB cap holds one of them at a time.
     const small = await serverFor({ maxLoadedBytes: 15_000 });
     try {
-      const ecg = { inputs: [{ name: 'heartbeat', shape: [1, 96], datatype: 'FP32', data: new Array(96).fill(0) }] };
+      const ecg = {
+        inputs: [{ name: 'heartbeat', shape: [1, 96], datatype: 'FP32', data: new Array(96).fill(0) }],
+      };
       expect((await call(small.url, 'POST', `${WDBC}/infer`, good())).status).toBe(200);
       expect((await call(small.url, 'POST', '/v2/models/ecg200-classifier/infer', ecg)).status).toBe(200);
       expect(small.stats()).toMatchObject({ modelLoads: 2, modelEvictions: 1, loadedModels: 1 });

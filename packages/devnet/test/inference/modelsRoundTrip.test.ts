@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { AidocError } from '@aidoc/sdk';
+import { CID } from 'multiformats/cid';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEcg200, loadWdbc } from '../../../../models/loadReferenceDatasets';
 import { encodeOnnxModel } from '../../../../models/onnx/encodeOnnxModel';
-import { CID } from 'multiformats/cid';
 import { readFileContent } from '../../src/content/readFileContent';
 import { createInferenceServer, type InferenceServer } from '../../src/inference/createInferenceServer';
 import { publishReferenceModels } from '../../src/inference/publishReferenceModels';
@@ -42,7 +42,10 @@ afterAll(async () => {
 async function direct(bytes: Uint8Array, inputName: string, rows: number[][]) {
   const session = await ort.InferenceSession.create(bytes);
   const out = await session.run({
-    [inputName]: new ort.Tensor('float32', Float32Array.from(rows.flat()), [rows.length, rows[0]?.length ?? 0]),
+    [inputName]: new ort.Tensor('float32', Float32Array.from(rows.flat()), [
+      rows.length,
+      rows[0]?.length ?? 0,
+    ]),
   });
   await session.release();
   return { probabilities: out.probabilities?.data as Float32Array, label: out.label?.data as BigInt64Array };
@@ -60,7 +63,10 @@ async function post(path: string, body: string | object, headers: Record<string,
 describe('models: publish, list, info, infer through the devnet OIP server', () => {
   it('lists the published reference models, by task too', async () => {
     const all = await user.models.list();
-    expect(all.map((m) => `${m.name}@${m.version}`).sort()).toEqual(['ecg200-classifier@1.0.0', 'wdbc-classifier@1.0.0']);
+    expect(all.map((m) => `${m.name}@${m.version}`).sort()).toEqual([
+      'ecg200-classifier@1.0.0',
+      'wdbc-classifier@1.0.0',
+    ]);
     expect(all.every((m) => m.cid.length > 0 && m.listing === 'listed' && m.price === 0n)).toBe(true);
     const ecg = await user.models.list({ task: 'ecg-classification' });
     expect(ecg.map((m) => m.name)).toEqual(['ecg200-classifier']);
@@ -72,7 +78,9 @@ describe('models: publish, list, info, infer through the devnet OIP server', () 
     const info = await user.models.info('wdbc-classifier@1.0.0');
     expect(info.versions).toEqual(['1.0.0']);
     expect(info.metadata?.format).toBe('onnx');
-    expect(info.metadata?.inputs).toEqual([{ name: 'features', datatype: 'FP32', shape: [-1, 30], dimNames: { 0: 'batch' } }]);
+    expect(info.metadata?.inputs).toEqual([
+      { name: 'features', datatype: 'FP32', shape: [-1, 30], dimNames: { 0: 'batch' } },
+    ]);
     expect(info.metadata?.outputs.map((o) => [o.name, o.datatype, o.shape])).toEqual([
       ['probabilities', 'FP32', [-1, 2]],
       ['label', 'INT64', [-1]],
@@ -193,7 +201,9 @@ describe('models: publish, list, info, infer through the devnet OIP server', () 
   it('bad input to a priced model charges nothing', async () => {
     const before = await user.aidBalance();
     await expect(
-      user.models.infer('wdbc-paid@1.0.0', [{ name: 'features', shape: [1, 29], data: new Float32Array(29) }]),
+      user.models.infer('wdbc-paid@1.0.0', [
+        { name: 'features', shape: [1, 29], data: new Float32Array(29) },
+      ]),
     ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     await expect(
       user.models.infer('wdbc-paid@1.0.0', [{ name: 'wrong', shape: [1, 30], data: new Float32Array(30) }]),
@@ -222,7 +232,7 @@ describe('models: publish, list, info, infer through the devnet OIP server', () 
     expect(server.stats().requests).toBe(requestsBefore + 1);
     const response = await fetch(`${server.url}/v2/models/wdbc-classifier-api/versions/1.0.0`);
     expect(response.status).toBe(404);
-    expect((await response.json()).error).toMatch(/AI-API model served at/);
+    expect(((await response.json()) as { error: string }).error).toMatch(/AI-API model served at/);
   });
 
   it('typed tensors in and out: INT64, BOOL, BYTES, FP64', async () => {

@@ -23,7 +23,10 @@ describe('reference models', () => {
       const { test } = spec.load();
       const features = test.x[0]?.length ?? 0;
       const result = await session.run({
-        [spec.inputName]: new ort.Tensor('float32', Float32Array.from(test.x.flat()), [test.x.length, features]),
+        [spec.inputName]: new ort.Tensor('float32', Float32Array.from(test.x.flat()), [
+          test.x.length,
+          features,
+        ]),
       });
       const labels = result.label?.data as BigInt64Array;
       const probabilities = result.probabilities?.data as Float32Array;
@@ -44,8 +47,13 @@ describe('reference models', () => {
     it(`${spec.name}: the devnet embeds the same bytes as models/${spec.file}`, () => {
       const embedded = referenceModels.find((m) => m.name === spec.name);
       expect(embedded?.version).toBe(spec.version);
-      expect(Buffer.from(embedded?.onnxBase64 ?? '', 'base64').equals(readFileSync(new URL(spec.file, modelsDir)))).toBe(true);
-      expect(embedded?.heldOutAccuracy).toEqual({ correct: readmeResult(spec.name).correct, total: readmeResult(spec.name).total });
+      expect(
+        Buffer.from(embedded?.onnxBase64 ?? '', 'base64').equals(readFileSync(new URL(spec.file, modelsDir))),
+      ).toBe(true);
+      expect(embedded?.heldOutAccuracy).toEqual({
+        correct: readmeResult(spec.name).correct,
+        total: readmeResult(spec.name).total,
+      });
     });
   }
 });

@@ -117,7 +117,9 @@ export function encodeInferInput(input: InferInput): {
   const typed = typedDatatype.find(([ctor]) => data instanceof ctor)?.[1];
   const datatype = input.datatype ?? typed;
   if (datatype === undefined)
-    throw bad(`Input "${input.name}": give a datatype (plain arrays do not say whether they are FP32, INT64, …).`);
+    throw bad(
+      `Input "${input.name}": give a datatype (plain arrays do not say whether they are FP32, INT64, …).`,
+    );
   if (!datatypes.has(datatype)) throw bad(`Input "${input.name}": unknown datatype ${String(datatype)}.`);
   if (typed !== undefined && typed !== datatype)
     throw bad(`Input "${input.name}": a ${typed} typed array cannot carry ${datatype} data.`);
@@ -126,7 +128,9 @@ export function encodeInferInput(input: InferInput): {
   const values = Array.from(data as ArrayLike<unknown>);
   const count = input.shape.reduce((a, d) => a * d, 1);
   if (values.length !== count)
-    throw bad(`Input "${input.name}" has ${values.length} values; shape [${input.shape.join(', ')}] needs ${count}.`);
+    throw bad(
+      `Input "${input.name}" has ${values.length} values; shape [${input.shape.join(', ')}] needs ${count}.`,
+    );
   const check = (ok: (v: unknown) => boolean, what: string) => {
     const i = values.findIndex((v) => !ok(v));
     if (i >= 0) throw bad(`Input "${input.name}": data[${i}] must be ${what} for ${datatype}.`);
@@ -189,8 +193,10 @@ export function decodeInferOutput(output: unknown): InferOutput {
   const base = { name: o.name, datatype, shape };
   if (datatype === 'BOOL') return { ...base, data: flat.map((v) => v === true || v === 1) };
   if (datatype === 'BYTES') return { ...base, data: flat.map(String) };
-  if (datatype === 'INT64') return { ...base, data: BigInt64Array.from(flat, (v) => BigInt(v as number | string)) };
-  if (datatype === 'UINT64') return { ...base, data: BigUint64Array.from(flat, (v) => BigInt(v as number | string)) };
+  if (datatype === 'INT64')
+    return { ...base, data: BigInt64Array.from(flat, (v) => BigInt(v as number | string)) };
+  if (datatype === 'UINT64')
+    return { ...base, data: BigUint64Array.from(flat, (v) => BigInt(v as number | string)) };
   const Ctor = outputArrays[datatype] as new (values: ArrayLike<number>) => InferOutput['data'];
   return { ...base, data: new Ctor(flat as number[]) };
 }

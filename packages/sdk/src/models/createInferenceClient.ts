@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { AidocError } from '../errors/AidocError';
 import type { AidocErrorCode } from '../errors/errorCodes';
-import { decodeInferOutput, encodeInferInput, type InferInput, type InferOutput, type OipDatatype } from './InferTensor';
+import {
+  decodeInferOutput,
+  encodeInferInput,
+  type InferInput,
+  type InferOutput,
+  type OipDatatype,
+} from './InferTensor';
 
 /** An input or output as an OIP server describes it (-1 marks a dynamic dimension). */
 export interface OipTensorMetadata {
@@ -143,7 +149,8 @@ export function createInferenceClient(options: InferenceClientOptions): Inferenc
   const timeoutMs = options.timeoutMs ?? 60_000;
 
   function modelPath(name: string, version: string | undefined): string {
-    if (typeof name !== 'string' || name === '') throw new AidocError('INVALID_INPUT', 'A model name is required.');
+    if (typeof name !== 'string' || name === '')
+      throw new AidocError('INVALID_INPUT', 'A model name is required.');
     return `/v2/models/${encodeURIComponent(name)}${version !== undefined ? `/versions/${encodeURIComponent(version)}` : ''}`;
   }
 
@@ -167,9 +174,12 @@ export function createInferenceClient(options: InferenceClientOptions): Inferenc
       });
     } catch (error) {
       if (timeout.aborted)
-        throw new AidocError('TIMEOUT', `${method} ${path}: no answer within ${timeoutMs} ms.`, { cause: error });
+        throw new AidocError('TIMEOUT', `${method} ${path}: no answer within ${timeoutMs} ms.`, {
+          cause: error,
+        });
       throw new AidocError('NETWORK', `${method} ${path}: the inference server at ${base} is unreachable.`, {
-        details: 'Check the URL (the devnet prints it as "inference"; Triton and KServe listen on 8000 or 8080).',
+        details:
+          'Check the URL (the devnet prints it as "inference"; Triton and KServe listen on 8000 or 8080).',
         cause: error,
       });
     }

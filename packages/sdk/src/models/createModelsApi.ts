@@ -5,7 +5,11 @@ import { type Address, type Hash, type Hex, isAddress, isAddressEqual, parseEven
 import { z } from 'zod';
 import type { AidocContext } from '../client/AidocContext';
 import { requireSigner } from '../client/requireSigner';
-import { PLACEHOLDER_CID, sendContractTransaction, simulateContractCall } from '../client/sendContractTransaction';
+import {
+  PLACEHOLDER_CID,
+  sendContractTransaction,
+  simulateContractCall,
+} from '../client/sendContractTransaction';
 import { AidocError } from '../errors/AidocError';
 import { createInferenceClient, type InferResponse } from './createInferenceClient';
 import { describeOnnxModel, type ModelTensorSpec } from './describeOnnxModel';
@@ -158,7 +162,11 @@ export interface ModelsApi {
    * await aidoc.models.rate(payment.callId, 5, { comment: 'Matches our cardiologist' });
    * ```
    */
-  rate(callId: bigint | number, score: number, options?: { comment?: string }): Promise<{ txHash: Hash; commentCid: string }>;
+  rate(
+    callId: bigint | number,
+    score: number,
+    options?: { comment?: string },
+  ): Promise<{ txHash: Hash; commentCid: string }>;
 }
 
 /** Options for {@link createModelsApi}. */
@@ -178,9 +186,7 @@ const publishSchema = z
     task: z.string().regex(TASK_PATTERN, 'a task such as ecg-classification'),
     price: z.bigint().nonnegative().optional(),
     metadata: z.record(z.string(), z.unknown()).optional(),
-    signature: z
-      .object({ inputs: z.array(z.unknown()), outputs: z.array(z.unknown()) })
-      .optional(),
+    signature: z.object({ inputs: z.array(z.unknown()), outputs: z.array(z.unknown()) }).optional(),
   })
   .strict();
 
@@ -239,7 +245,9 @@ export function createModelsApi(ctx: AidocContext, apiOptions: ModelsApiOptions 
   }
 
   /** Resolves `name[@version]` to ids; NOT_FOUND when unknown. */
-  async function resolve(ref: string): Promise<{ name: string; modelId: bigint; versionId: bigint; versionIds: readonly bigint[] }> {
+  async function resolve(
+    ref: string,
+  ): Promise<{ name: string; modelId: bigint; versionId: bigint; versionIds: readonly bigint[] }> {
     const { name, version } = parseModelRef(ref);
     const modelId = await read<bigint>('modelIdOf', [name], `Looking up model ${name}`);
     if (modelId === 0n) throw new AidocError('NOT_FOUND', `No model named "${name}" is registered.`);
@@ -253,7 +261,11 @@ export function createModelsApi(ctx: AidocContext, apiOptions: ModelsApiOptions 
     return { name, modelId, versionId, versionIds };
   }
 
-  async function versionInfo(modelId: bigint, versionId: bigint, name?: string): Promise<ModelVersionInfo & { publishedAt: Date; rating: ModelInfo['rating'] }> {
+  async function versionInfo(
+    modelId: bigint,
+    versionId: bigint,
+    name?: string,
+  ): Promise<ModelVersionInfo & { publishedAt: Date; rating: ModelInfo['rating'] }> {
     const [m, v] = await Promise.all([modelRecord(modelId), versionRecord(versionId)]);
     return {
       name: name ?? m.name,
@@ -353,7 +365,10 @@ export function createModelsApi(ctx: AidocContext, apiOptions: ModelsApiOptions 
       args: [address],
     });
     if (balance < info.price)
-      throw new AidocError('INSUFFICIENT_FUNDS', `${action}: the price is ${info.price} AID wei, the balance ${balance}.`);
+      throw new AidocError(
+        'INSUFFICIENT_FUNDS',
+        `${action}: the price is ${info.price} AID wei, the balance ${balance}.`,
+      );
   }
 
   function checkAgainstMetadata(metadata: ModelMetadata | undefined, inputs: readonly InferInput[]): void {
@@ -365,10 +380,14 @@ export function createModelsApi(ctx: AidocContext, apiOptions: ModelsApiOptions 
           details: `Its inputs: ${metadata.inputs.map((s) => `${s.name} ${s.datatype}[${s.shape.join(',')}]`).join('; ')}.`,
         });
       if (input.datatype !== undefined && input.datatype !== spec.datatype)
-        throw new AidocError('INVALID_INPUT', `Input "${spec.name}" is ${spec.datatype}, not ${input.datatype}.`);
+        throw new AidocError(
+          'INVALID_INPUT',
+          `Input "${spec.name}" is ${spec.datatype}, not ${input.datatype}.`,
+        );
       if (
         Array.isArray(input.shape) &&
-        (input.shape.length !== spec.shape.length || spec.shape.some((d, i) => d >= 0 && d !== input.shape[i]))
+        (input.shape.length !== spec.shape.length ||
+          spec.shape.some((d, i) => d >= 0 && d !== input.shape[i]))
       )
         throw new AidocError(
           'INVALID_INPUT',
@@ -397,7 +416,10 @@ export function createModelsApi(ctx: AidocContext, apiOptions: ModelsApiOptions 
           version,
           task,
           format: 'onnx',
-          file: { size: loaded.byteLength, sha256: `0x${createHash('sha256').update(loaded).digest('hex')}` as Hex },
+          file: {
+            size: loaded.byteLength,
+            sha256: `0x${createHash('sha256').update(loaded).digest('hex')}` as Hex,
+          },
           inputs: described.inputs,
           outputs: described.outputs,
           metadata: parsed.data.metadata ?? {},
@@ -453,7 +475,11 @@ export function createModelsApi(ctx: AidocContext, apiOptions: ModelsApiOptions 
           functionName: 'publish',
           args: [params(cid, metadataCid)],
         });
-        const event = parseEventLogs({ abi: modelRegistryAbi, logs: sent.receipt.logs, eventName: 'VersionPublished' })[0];
+        const event = parseEventLogs({
+          abi: modelRegistryAbi,
+          logs: sent.receipt.logs,
+          eventName: 'VersionPublished',
+        })[0];
         if (!event) throw new AidocError('INTERNAL', `${action}: no VersionPublished event in the receipt.`);
         return {
           name,
@@ -477,14 +503,19 @@ export function createModelsApi(ctx: AidocContext, apiOptions: ModelsApiOptions 
         .object({
           task: z.string().optional(),
           search: z.string().optional(),
-          publisher: z.string().refine((a) => isAddress(a), 'an address').optional(),
+          publisher: z
+            .string()
+            .refine((a) => isAddress(a), 'an address')
+            .optional(),
           allVersions: z.boolean().optional(),
           includeUnlisted: z.boolean().optional(),
         })
         .strict()
         .safeParse(options);
       if (!checked.success) throw invalid('list options', checked.error);
-      let events: Awaited<ReturnType<typeof ctx.publicClient.getContractEvents<typeof modelRegistryAbi, 'VersionPublished'>>>;
+      let events: Awaited<
+        ReturnType<typeof ctx.publicClient.getContractEvents<typeof modelRegistryAbi, 'VersionPublished'>>
+      >;
       try {
         events = await ctx.publicClient.getContractEvents({
           address: registry(),
@@ -497,10 +528,20 @@ export function createModelsApi(ctx: AidocContext, apiOptions: ModelsApiOptions 
       }
       const models = new Map<bigint, Awaited<ReturnType<typeof modelRecord>>>();
       await Promise.all(
-        [...new Set(events.map((e) => e.args.modelId as bigint))].map(async (id) => models.set(id, await modelRecord(id))),
+        [...new Set(events.map((e) => e.args.modelId as bigint))].map(async (id) =>
+          models.set(id, await modelRecord(id)),
+        ),
       );
       const all: ModelVersionInfo[] = events.map((e) => {
-        const p = e.args.params as { name: string; version: string; cid: string; endpoint: string; task: string; metadataCid: string; pricePerCall: bigint };
+        const p = e.args.params as {
+          name: string;
+          version: string;
+          cid: string;
+          endpoint: string;
+          task: string;
+          metadataCid: string;
+          pricePerCall: bigint;
+        };
         const m = models.get(e.args.modelId as bigint) as Awaited<ReturnType<typeof modelRecord>>;
         return {
           name: p.name,
@@ -595,7 +636,16 @@ export function createModelsApi(ctx: AidocContext, apiOptions: ModelsApiOptions 
         throw modelErrorToAidocError(error, action);
       });
       const commentCid = options.comment
-        ? (await ctx.content.add(JSON.stringify({ schema: 'aidoc.model-rating/1', callId: String(callId), score, comment: options.comment }))).cid
+        ? (
+            await ctx.content.add(
+              JSON.stringify({
+                schema: 'aidoc.model-rating/1',
+                callId: String(callId),
+                score,
+                comment: options.comment,
+              }),
+            )
+          ).cid
         : '';
       try {
         const sent = await sendContractTransaction(ctx, action, {

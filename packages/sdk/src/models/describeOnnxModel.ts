@@ -44,7 +44,10 @@ function specs(
       });
     const datatype = datatypeOf[m.type];
     if (!datatype)
-      throw new AidocError('INVALID_INPUT', `The model's ${what} "${m.name}" has type ${m.type}, which OIP JSON cannot carry.`);
+      throw new AidocError(
+        'INVALID_INPUT',
+        `The model's ${what} "${m.name}" has type ${m.type}, which OIP JSON cannot carry.`,
+      );
     const dimNames: Record<string, string> = {};
     const shape = m.shape.map((d, i) => {
       if (typeof d === 'number') return d;
@@ -80,13 +83,20 @@ export async function describeOnnxModel(bytes: Uint8Array): Promise<OnnxModelDes
   try {
     session = await ort.InferenceSession.create(bytes);
   } catch (cause) {
-    throw new AidocError('INVALID_INPUT', 'The file is not a valid ONNX model: onnxruntime could not load it.', {
-      details: (cause as Error)?.message,
-      cause,
-    });
+    throw new AidocError(
+      'INVALID_INPUT',
+      'The file is not a valid ONNX model: onnxruntime could not load it.',
+      {
+        details: (cause as Error)?.message,
+        cause,
+      },
+    );
   }
   try {
-    return { inputs: specs(session.inputMetadata, 'input'), outputs: specs(session.outputMetadata, 'output') };
+    return {
+      inputs: specs(session.inputMetadata, 'input'),
+      outputs: specs(session.outputMetadata, 'output'),
+    };
   } finally {
     await session.release();
   }
