@@ -7,5 +7,7 @@ export * from './crypto';
 export * from './errors';
 export * from './fhir';
 export * from './grants';
+export * from './messaging';
+export * from './notifications';
 export * from './records';
 export * from './wallet';

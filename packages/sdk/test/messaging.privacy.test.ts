@@ -117,7 +117,13 @@ describe('privacy', () => {
     });
     expect(logs.length).toBe(2);
     for (const log of logs) {
-      const { fromDapp, toDapp, topic, payloadCid, payload } = log.args as Required<typeof log.args>;
+      const { fromDapp, toDapp, topic, payloadCid, payload } = log.args as {
+        fromDapp: bigint;
+        toDapp: bigint;
+        topic: `0x${string}`;
+        payloadCid: string;
+        payload: `0x${string}`;
+      };
       const wire = payloadCid ? await curious.content.catBytes(payloadCid) : hexToBytes(payload);
       let error: unknown;
       try {

@@ -1,3 +1,5 @@
+import { type MessagingApi, createMessagingApi } from '../messaging/createMessagingApi';
+import { type NotificationsApi, createNotificationsApi } from '../notifications/createNotificationsApi';
 import {
   type Account,
   createPublicClient,
@@ -65,6 +67,10 @@ export interface AidocClient {
   grants: GrantsApi;
   access: AccessApi;
   audit: AuditApi;
+  /** Cross-DApp messages (DAppRegistry + Messenger). */
+  messaging: MessagingApi;
+  /** Notifications from DApps to users who allowed them. */
+  notifications: NotificationsApi;
 }
 
 const optionsSchema = z
@@ -207,5 +213,7 @@ export async function createAidoc(options: CreateAidocOptions): Promise<AidocCli
     grants,
     access: createAccessApi(ctx, internals),
     audit: createAuditApi(ctx),
+    messaging: createMessagingApi(ctx),
+    notifications: createNotificationsApi(ctx),
   };
 }
