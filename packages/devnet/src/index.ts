@@ -14,3 +14,13 @@ export type {
   DevnetOptions,
   Eip1193Provider,
 } from './types';
+export {
+  createInferenceServer,
+  type InferenceServer,
+  type InferenceServerOptions,
+  type InferenceStats,
+  type PublishReferenceModelsResult,
+  publishReferenceModels,
+  type ReferenceModel,
+  referenceModels,
+} from './inference';

@@ -11,6 +11,8 @@ import { QbftEngine } from './consensus/qbft/QbftEngine';
 import { qbftMethods } from './consensus/qbft/qbftMethods';
 import type { ContentStore } from './content/ContentStore';
 import { type ContentServer, createContentServer } from './content/createContentServer';
+import { type InferenceServer, createInferenceServer } from './inference/createInferenceServer';
+import { publishReferenceModels } from './inference/publishReferenceModels';
 import { createContentStore } from './content/createContentStore';
 import { DevnetProvider } from './DevnetProvider';
 import { debugMethods } from './rpc/debugMethods';
@@ -91,8 +93,18 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       `ipfsPort must be an integer from 0 to 65535, got ${String(options.ipfsPort)}`,
     );
   }
-  // A test suite that asks for a free RPC port wants a free IPFS port too.
+  // A test suite that asks for a free RPC port wants free IPFS and inference ports too.
   const ipfsPort = options.ipfsPort ?? (port === 0 ? 0 : 5001);
+  if (
+    options.inferencePort !== undefined &&
+    (!Number.isInteger(options.inferencePort) || options.inferencePort < 0 || options.inferencePort > 65535)
+  ) {
+    throw new AidocError('INVALID_INPUT', `inferencePort must be an integer from 0 to 65535, got ${String(options.inferencePort)}`);
+  }
+  const inferencePort = options.inferencePort ?? (port === 0 ? 0 : 9000);
+  if (options.withModels && options.listen === false) {
+    throw new AidocError('INVALID_INPUT', 'withModels needs the network servers (listen must not be false)');
+  }
   const log = options.logger ?? (() => {});
   await installJumpAnalysisCache();
   const accounts = deriveDevAccounts(options.mnemonic ?? DEFAULT_MNEMONIC, accountCount);
@@ -217,6 +229,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
 
   let server: RpcServer | undefined;
   let ipfs: ContentServer | undefined;
+  let inference: InferenceServer | undefined;
   let content: ContentStore;
   const contentDir = options.dataDir !== undefined ? join(options.dataDir, 'ipfs') : undefined;
   try {
@@ -230,6 +243,14 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
         ...(options.logger ? { logger: options.logger } : {}),
       });
       content = ipfs.store;
+      inference = await createInferenceServer({
+        host,
+        port: inferencePort,
+        provider,
+        registry: contracts.ModelRegistry as `0x${string}`,
+        content,
+        logger: options.logger,
+      });
       server = await startRpcServer(dispatcher, { host, port });
     } else {
       content = await createContentStore({
@@ -239,6 +260,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     }
   } catch (e) {
     await server?.close();
+    await inference?.close();
     await ipfs?.close();
     await producer.stop();
     filters.close();
@@ -260,16 +282,26 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     for (const l of listeners) l(s);
   });
   let stopped: Promise<void> | undefined;
+  if (options.withModels && ipfs) {
+    // Published by dev account 0 through the SDK, as any DApp would; versions a resumed directory already has are kept.
+    const { createAidoc } = await import('@aidoc/sdk');
+    const aidoc = await createAidoc({ provider, ipfs: ipfs.url, signer: accounts[0]!.privateKey });
+    const published = await publishReferenceModels(aidoc.models);
+    log({ level: 'info', msg: 'reference models published', models: published.map((m) => `${m.name}@${m.version}`) });
+  }
   log({
     level: 'info',
     msg: 'devnet ready',
     chainId,
     rpc: server ? `http://${urlHost}:${server.port}` : undefined,
+    ipfs: ipfs?.url,
+    inference: inference?.url,
   });
   return {
     rpcUrl: server ? `http://${urlHost}:${server.port}` : '',
     wsUrl: server ? `ws://${urlHost}:${server.port}` : '',
     ipfsUrl: ipfs?.url ?? '',
+    inferenceUrl: inference?.url ?? '',
     content,
     chainId,
     accounts: accounts.map((a) => ({ address: a.address, privateKey: a.privateKey })),
@@ -285,6 +317,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
         filters.close();
         provider.close();
         await server?.close();
+        await inference?.close();
         if (ipfs) await ipfs.close();
         else await content.close();
         await chain.close();

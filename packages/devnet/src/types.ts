@@ -22,6 +22,10 @@ export interface DevnetOptions {
   roundTimeout?: number;
   /** Kubo RPC API port. Default 5001 (or a free port when `port` is 0); 0 picks a free port. */
   ipfsPort?: number;
+  /** Open Inference Protocol v2 server port. Default 9000 (or a free port when `port` is 0); 0 picks a free port. */
+  inferencePort?: number;
+  /** Publish the reference models (WDBC, ECG200 classifiers) right after start. Needs `listen`. Default false. */
+  withModels?: boolean;
   /** Whether to start network servers at all. Default true; false gives an in-process provider only. */
   listen?: boolean;
   /**
@@ -76,6 +80,8 @@ export interface Devnet {
   wsUrl: string;
   /** Kubo RPC API base URL (`http://host:port`; the API lives under `/api/v0`). Empty with `listen: false`. */
   ipfsUrl: string;
+  /** Open Inference Protocol v2 base URL (`http://host:port`, API under `/v2`). Empty with `listen: false`. */
+  inferenceUrl: string;
   /** The content store behind the Kubo API, for in-process reads by CID. */
   content: ContentStore;
   chainId: number;

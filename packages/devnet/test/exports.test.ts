@@ -7,6 +7,9 @@ describe('@aidoc/devnet public API', () => {
       [
         "createContentServer",
         "createContentStore",
+        "createInferenceServer",
+        "publishReferenceModels",
+        "referenceModels",
         "startDevnet",
       ]
     `);

@@ -8,6 +8,7 @@ export * from './errors';
 export * from './fhir';
 export * from './grants';
 export * from './messaging';
+export * from './models';
 export * from './notifications';
 export * from './records';
 export * from './wallet';

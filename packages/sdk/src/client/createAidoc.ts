@@ -1,3 +1,4 @@
+import { type ModelsApi, createModelsApi } from '../models/createModelsApi';
 import { type MessagingApi, createMessagingApi } from '../messaging/createMessagingApi';
 import { type NotificationsApi, createNotificationsApi } from '../notifications/createNotificationsApi';
 import {
@@ -51,6 +52,8 @@ export interface CreateAidocOptions {
   fromBlock?: bigint;
   /** Polling interval for receipts and event watchers, ms. Default 250. */
   pollingIntervalMs?: number;
+  /** Base URL of an Open Inference Protocol v2 server (the devnet's, Triton, KServe) for `models.infer`. */
+  inference?: string;
 }
 
 /** The AIDOC client: wallet, keys, records, grants, access requests and audit over one chain and one IPFS API. */
@@ -71,6 +74,8 @@ export interface AidocClient {
   messaging: MessagingApi;
   /** Notifications from DApps to users who allowed them. */
   notifications: NotificationsApi;
+  /** Model registry, publishing and inference. */
+  models: ModelsApi;
 }
 
 const optionsSchema = z
@@ -94,6 +99,10 @@ const optionsSchema = z
     deployments: z.unknown().optional(),
     fromBlock: z.bigint().nonnegative().optional(),
     pollingIntervalMs: z.number().int().min(10).max(60_000).optional(),
+    inference: z
+      .string()
+      .regex(/^https?:\/\//, 'an http(s):// URL')
+      .optional(),
   })
   .strict()
   .refine((o) => (o.rpc === undefined) !== (o.provider === undefined), 'give exactly one of rpc or provider');
@@ -215,5 +224,6 @@ export async function createAidoc(options: CreateAidocOptions): Promise<AidocCli
     audit: createAuditApi(ctx),
     messaging: createMessagingApi(ctx),
     notifications: createNotificationsApi(ctx),
+    models: createModelsApi(ctx, options.inference ? { inferenceUrl: options.inference } : {}),
   };
 }
