@@ -1,4 +1,4 @@
 import { defineConfig } from 'tsup';
 import { tsupBase } from '../../tsup.config';
 
-export default defineConfig(tsupBase({ index: 'src/index.ts' }));
+export default defineConfig(tsupBase({ index: 'src/index.ts', errors: 'src/errors/index.ts' }));

@@ -1,3 +1,4 @@
+import { AidocError } from './errors/AidocError';
 import { type Address, getAddress, getContractAddress } from 'viem';
 import { type SystemContractName, systemCreateOrder } from './systemContracts';
 
@@ -29,7 +30,7 @@ export function computeCreateAddresses(
   startNonce = 0,
 ): Record<(typeof systemCreateOrder)[number]['name'], Address> {
   if (!Number.isSafeInteger(startNonce) || startNonce < 0) {
-    throw new RangeError(`startNonce must be a non-negative integer, got ${startNonce}`);
+    throw new AidocError('INVALID_INPUT', `startNonce must be a non-negative integer, got ${startNonce}`);
   }
   const from = getAddress(deployer);
   const addresses = {} as Record<(typeof systemCreateOrder)[number]['name'], Address>;

@@ -1,3 +1,4 @@
+import { AidocError } from './errors/AidocError';
 import type { Account, Address, Chain, Hash, PublicClient, Transport, WalletClient } from 'viem';
 import { getAddress, isAddressEqual } from 'viem';
 import { computeCreateAddresses, computeSystemAddresses } from './computeSystemAddresses';
@@ -48,11 +49,12 @@ export async function deploySystem(
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
     const label = step.kind === 'create' ? `create ${step.name}` : step.description;
     if (receipt.status !== 'success')
-      throw new Error(`deployment step ${index} (${label}) reverted in ${hash}`);
+      throw new AidocError('EXECUTION_REVERTED', `deployment step ${index} (${label}) reverted in ${hash}`);
     if (step.kind === 'create') {
       const expected = created[step.name];
       if (receipt.contractAddress == null || !isAddressEqual(receipt.contractAddress, expected)) {
-        throw new Error(
+        throw new AidocError(
+          'INVALID_TRANSACTION',
           `deployment step ${index} (${label}) created ${receipt.contractAddress} instead of ${expected}: ` +
             'another transaction from the deployer interleaved with the plan',
         );

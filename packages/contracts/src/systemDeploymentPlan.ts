@@ -1,3 +1,4 @@
+import { AidocError } from './errors/AidocError';
 import {
   type Abi,
   type Address,
@@ -93,30 +94,39 @@ export const minterRole = keccak256(stringToBytes('MINTER_ROLE'));
  * const steps = systemDeploymentPlan({ deployer: devnetDeployer, governance: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266' });
  */
 export function systemDeploymentPlan(params: SystemDeploymentParams): DeploymentStep[] {
-  if (params.deployer === undefined) throw new TypeError('systemDeploymentPlan: `deployer` is required');
-  if (params.governance === undefined) throw new TypeError('systemDeploymentPlan: `governance` is required');
+  if (params.deployer === undefined)
+    throw new AidocError('INVALID_INPUT', 'systemDeploymentPlan: `deployer` is required');
+  if (params.governance === undefined)
+    throw new AidocError('INVALID_INPUT', 'systemDeploymentPlan: `governance` is required');
   const deployer = getAddress(params.deployer);
   const governance = getAddress(params.governance);
   if (isAddressEqual(governance, zeroAddress)) {
-    throw new RangeError('systemDeploymentPlan: `governance` must not be the zero address');
+    throw new AidocError('INVALID_INPUT', 'systemDeploymentPlan: `governance` must not be the zero address');
   }
   const cap = params.tokenCap ?? 0n;
-  if (cap < 0n) throw new RangeError('systemDeploymentPlan: `tokenCap` must not be negative');
+  if (cap < 0n)
+    throw new AidocError('INVALID_INPUT', 'systemDeploymentPlan: `tokenCap` must not be negative');
   const holders = (params.initialHolders ?? []).map((holder, index) => {
     if (holder.amount < 0n)
-      throw new RangeError(`systemDeploymentPlan: initialHolders[${index}].amount is negative`);
+      throw new AidocError(
+        'INVALID_INPUT',
+        `systemDeploymentPlan: initialHolders[${index}].amount is negative`,
+      );
     return { address: getAddress(holder.address), amount: holder.amount };
   });
   const minted = holders.reduce((sum, holder) => sum + holder.amount, 0n);
   if (cap !== 0n && minted > cap) {
-    throw new RangeError(`systemDeploymentPlan: initialHolders total ${minted} exceeds tokenCap ${cap}`);
+    throw new AidocError(
+      'INVALID_INPUT',
+      `systemDeploymentPlan: initialHolders total ${minted} exceeds tokenCap ${cap}`,
+    );
   }
   const lifeMining = params.lifeMining ?? {
     rewardPerRecord: parseEther('1'),
     poolCap: parseEther('1000000'),
   };
   if (lifeMining.rewardPerRecord < 0n || lifeMining.poolCap < 0n) {
-    throw new RangeError('systemDeploymentPlan: `lifeMining` amounts must not be negative');
+    throw new AidocError('INVALID_INPUT', 'systemDeploymentPlan: `lifeMining` amounts must not be negative');
   }
   const auditPeriod = positiveSeconds('auditPeriod', params.auditPeriod ?? 86_400);
   const heartbeatTimeout = positiveSeconds('heartbeatTimeout', params.heartbeatTimeout ?? 300);
@@ -249,7 +259,8 @@ export function systemDeploymentPlan(params: SystemDeploymentParams): Deployment
 
 function positiveSeconds(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new RangeError(
+    throw new AidocError(
+      'INVALID_INPUT',
       `systemDeploymentPlan: \`${name}\` must be a positive whole number of seconds, got ${value}`,
     );
   }

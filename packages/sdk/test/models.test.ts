@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AidocError } from '../src/errors/AidocError';
+import { AidocError } from '../src/errors';
 import {
   createInferenceClient,
   decodeInferOutput,

@@ -17,7 +17,7 @@ import {
   sendContractTransaction,
   simulateContractCall,
 } from '../client/sendContractTransaction';
-import { AidocError } from '../errors/AidocError';
+import { AidocError } from '../errors';
 import type { GrantInternals } from '../grants/createGrantsApi';
 import { requireGranteeKey, storeKeyBundle } from '../grants/keyBundle';
 import {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AidocContext } from '../client/AidocContext';
 import { contractErrorToAidocError } from '../client/contractErrorToAidocError';
 import { sendContractTransaction } from '../client/sendContractTransaction';
-import { AidocError } from '../errors/AidocError';
+import { AidocError } from '../errors';
 import { fetchRecordInfo } from '../records/RecordInfo';
 
 /** One event in a record's history. */

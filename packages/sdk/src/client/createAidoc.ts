@@ -19,7 +19,7 @@ import { type AuditApi, createAuditApi } from '../audit/createAuditApi';
 import { type ContentClient, createContentClient } from '../content/createContentClient';
 import { deriveEncryptionKey } from '../crypto/deriveEncryptionKey';
 import { type EncryptionKeyPair, encryptionKeyPairFromSecret } from '../crypto/encryptionKeyPair';
-import { AidocError } from '../errors/AidocError';
+import { AidocError } from '../errors';
 import { createGrantsApi, type GrantsApi } from '../grants/createGrantsApi';
 import { createRecordsApi, type RecordsApi } from '../records/createRecordsApi';
 import { type WalletAccount, walletAccountFromPrivateKey } from '../wallet/walletAccount';

@@ -1,7 +1,7 @@
 import { aidTokenAbi, keyRegistryAbi } from '@aidoc/contracts';
 import { type Address, type Hash, type Hex, isAddress, parseEventLogs } from 'viem';
 import { z } from 'zod';
-import { AidocError } from '../errors/AidocError';
+import { AidocError } from '../errors';
 import type { AidocContext } from './AidocContext';
 import { contractErrorToAidocError } from './contractErrorToAidocError';
 import { fetchRegisteredKey, type RegisteredKey } from './fetchRegisteredKey';

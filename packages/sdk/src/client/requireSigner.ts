@@ -1,6 +1,6 @@
 import type { Account, Address, WalletClient } from 'viem';
 import type { EncryptionKeyPair } from '../crypto/encryptionKeyPair';
-import { AidocError } from '../errors/AidocError';
+import { AidocError } from '../errors';
 import type { AidocContext } from './AidocContext';
 
 /** The client's signer, or UNAUTHORIZED naming the action that needs one. Internal. */

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Address, getAddress, isAddress, type PublicClient } from 'viem';
 import { z } from 'zod';
-import { AidocError } from '../errors/AidocError';
+import { AidocError } from '../errors';
 import type { AidocContracts } from './AidocContext';
 
 /** Contract addresses by name, or by chain id then name (the `aidoc.deployments.json` shape). */

@@ -6,7 +6,7 @@ import type {
   Hash,
   TransactionReceipt,
 } from 'viem';
-import { AidocError } from '../errors/AidocError';
+import { AidocError } from '../errors';
 import type { AidocContext } from './AidocContext';
 import { contractErrorToAidocError } from './contractErrorToAidocError';
 import { requireSigner } from './requireSigner';

@@ -1,7 +1,7 @@
 import { create, type KuboRPCClient } from 'kubo-rpc-client';
 import { CID } from 'multiformats/cid';
 import { z } from 'zod';
-import { AidocError } from '../errors/AidocError';
+import { AidocError } from '../errors';
 
 /** Bytes to add: a byte array, a string (UTF-8), or a stream of byte chunks (a large file, read lazily). */
 export type ContentInput = Uint8Array | string | Iterable<Uint8Array> | AsyncIterable<Uint8Array>;

@@ -1,4 +1,4 @@
-import { AidocError } from '../errors/AidocError';
+import { AidocError } from '../errors';
 
 function serialize(value: unknown, path: string): string {
   if (value === null) return 'null';

@@ -2,7 +2,7 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { type Hex, hexToBytes, isHex } from 'viem';
-import { AidocError } from '../errors/AidocError';
+import { AidocError } from '../errors';
 import { type EncryptionKeyPair, encryptionKeyPairFromSecret } from './encryptionKeyPair';
 
 const SALT = new TextEncoder().encode('aidoc/encryption-key/v1');

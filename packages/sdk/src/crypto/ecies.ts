@@ -3,7 +3,7 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { type Hex, hexToBytes, isHex } from 'viem';
-import { AidocError } from '../errors/AidocError';
+import { AidocError } from '../errors';
 
 const INFO = new TextEncoder().encode('aidoc/ecies/v1');
 const VERSION = 1;

@@ -1,6 +1,6 @@
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToHex, type Hex } from 'viem';
-import { AidocError } from '../errors/AidocError';
+import { AidocError } from '../errors';
 
 const inspect = Symbol.for('nodejs.util.inspect.custom');
 

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { AidocError } from '../errors/AidocError';
+import { AidocError } from '../errors';
 import { canonicalJsonBytes } from './canonicalJson';
 
 /** Magic bytes at the start of every AIDOC record envelope. */

@@ -1,2 +1,2 @@
-export { AidocError, type AidocErrorOptions } from './AidocError';
-export { type AidocErrorCode, errorCodes } from './errorCodes';
+// The error type lives in the lowest package (@aidoc/contracts) so every package throws the same class.
+export { AidocError, type AidocErrorCode, type AidocErrorOptions, errorCodes } from '@aidoc/contracts/errors';

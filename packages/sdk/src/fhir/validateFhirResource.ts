@@ -1,4 +1,4 @@
-import { AidocError } from '../errors/AidocError';
+import { AidocError } from '../errors';
 import { type FhirResource, fhirResourceSchema } from './fhirResourceSchema';
 import { fhirSystems } from './vitalSigns';
 

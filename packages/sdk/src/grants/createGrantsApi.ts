@@ -19,7 +19,7 @@ import {
   simulateContractCall,
 } from '../client/sendContractTransaction';
 import { decryptEnvelope, encryptEnvelope, parseEnvelopeHeader, sha256Hex } from '../crypto/envelope';
-import { AidocError } from '../errors/AidocError';
+import { AidocError } from '../errors';
 import { fetchRecordInfo, type RecordInfo } from '../records/RecordInfo';
 import { OWNER_WRAP_AAD, ownerKeyMaterial, wrapKeyMaterial } from '../records/recordKeys';
 import { fetchKeyBundle, requireGranteeKey, storeKeyBundle } from './keyBundle';

@@ -5,7 +5,7 @@ import type { AidocContext } from '../client/AidocContext';
 import { fetchRegisteredKey } from '../client/fetchRegisteredKey';
 import { requireEncryptionKey } from '../client/requireSigner';
 import { canonicalJsonBytes } from '../crypto/canonicalJson';
-import { AidocError } from '../errors/AidocError';
+import { AidocError } from '../errors';
 import type { RecordInfo } from '../records/RecordInfo';
 import { fetchEnvelopeHeader, grantWrapAad, ownerKeyMaterial, wrapKeyMaterial } from '../records/recordKeys';
 import type { GrantScope } from './parseGrantScope';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AidocError } from '../errors/AidocError';
+import { AidocError } from '../errors';
 
 /** A grant or request scope, resolved. */
 export interface GrantScope {

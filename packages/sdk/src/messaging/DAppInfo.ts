@@ -3,7 +3,7 @@ import type { Address, Hex } from 'viem';
 import type { AidocContext } from '../client/AidocContext';
 import { contractErrorToAidocError } from '../client/contractErrorToAidocError';
 import { requireSigner } from '../client/requireSigner';
-import { AidocError } from '../errors/AidocError';
+import { AidocError } from '../errors';
 import { messagingRefusal } from './messagingRefusal';
 
 /** A DApp id (number or bigint) or its registered name. */

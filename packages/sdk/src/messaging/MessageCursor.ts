@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AidocError } from '../errors/AidocError';
+import { AidocError } from '../errors';
 
 /**
  * Where a listener stands: every message to `dappId` in blocks before `block` was handled, and per sending

@@ -19,7 +19,7 @@ import {
   simulateContractCall,
 } from '../client/sendContractTransaction';
 import type { EncryptionKeyPair } from '../crypto/encryptionKeyPair';
-import { AidocError } from '../errors/AidocError';
+import { AidocError } from '../errors';
 import {
   actingDAppId,
   type DAppInfo,

@@ -1,5 +1,5 @@
 import type { ContentClient } from '../content/createContentClient';
-import { AidocError } from '../errors/AidocError';
+import { AidocError } from '../errors';
 
 /**
  * Reads a payload from IPFS, refusing more than `limit` bytes, retrying a failed read three times. Internal.

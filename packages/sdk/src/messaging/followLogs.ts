@@ -1,7 +1,7 @@
 import { type Address, type Hex, numberToHex } from 'viem';
 import WebSocket from 'ws';
 import type { AidocContext } from '../client/AidocContext';
-import { AidocError } from '../errors/AidocError';
+import { AidocError } from '../errors';
 
 /** A log as Ethereum JSON-RPC returns it (hex quantities). */
 export interface RpcLog {

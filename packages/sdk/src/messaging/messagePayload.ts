@@ -1,6 +1,6 @@
 import { hexToBytes, numberToBytes } from 'viem';
 import { eciesDecrypt, eciesEncrypt } from '../crypto/ecies';
-import { AidocError } from '../errors/AidocError';
+import { AidocError } from '../errors';
 
 /** What a message or notification carries: bytes, text, or any JSON value. */
 export type MessagePayload = Uint8Array | string | JsonValue;

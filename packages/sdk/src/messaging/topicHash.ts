@@ -1,5 +1,5 @@
 import { type Hex, keccak256, stringToBytes } from 'viem';
-import { AidocError } from '../errors/AidocError';
+import { AidocError } from '../errors';
 
 /**
  * The bytes32 a topic travels as on chain: `keccak256(name)` for a topic name such as `lab-sheet.ocr`, or the

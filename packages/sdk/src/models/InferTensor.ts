@@ -1,4 +1,4 @@
-import { AidocError } from '../errors/AidocError';
+import { AidocError } from '../errors';
 
 /** Open Inference Protocol v2 tensor datatypes the SDK encodes and decodes. */
 export type OipDatatype =

@@ -10,7 +10,7 @@ import {
   sendContractTransaction,
   simulateContractCall,
 } from '../client/sendContractTransaction';
-import { AidocError } from '../errors/AidocError';
+import { AidocError } from '../errors';
 import { createInferenceClient, type InferResponse } from './createInferenceClient';
 import { describeOnnxModel, type ModelTensorSpec } from './describeOnnxModel';
 import type { InferInput } from './InferTensor';

@@ -1,4 +1,4 @@
-import { AidocError } from '../errors/AidocError';
+import { AidocError } from '../errors';
 import type { OipDatatype } from './InferTensor';
 
 /** An input or output of an ONNX model: OIP datatype, and shape with -1 for dynamic dimensions. */

@@ -1,6 +1,6 @@
 import { contractErrorToAidocError } from '../client/contractErrorToAidocError';
-import { AidocError } from '../errors/AidocError';
-import type { AidocErrorCode } from '../errors/errorCodes';
+import { AidocError } from '../errors';
+import type { AidocErrorCode } from '../errors';
 
 const byModelRegistryError: Record<string, { code: AidocErrorCode; hint: string }> = {
   VersionExists: {

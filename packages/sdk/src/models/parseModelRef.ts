@@ -1,4 +1,4 @@
-import { AidocError } from '../errors/AidocError';
+import { AidocError } from '../errors';
 
 /** Model names: letters, digits, `.`, `_`, `-` (safe in OIP URLs). */
 export const MODEL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { AidocError } from '../errors/AidocError';
+import { AidocError } from '../errors';
 
 /** Where a wallet keeps which notifications its user has read (the chain holds no read state). */
 export interface ReadStateStore {

@@ -19,7 +19,7 @@ import {
   sendContractTransaction,
   simulateContractCall,
 } from '../client/sendContractTransaction';
-import { AidocError } from '../errors/AidocError';
+import { AidocError } from '../errors';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from '../messaging/createMessagingApi';
 import {
   actingDAppId,

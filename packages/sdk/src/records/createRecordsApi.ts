@@ -12,7 +12,7 @@ import {
 } from '../client/sendContractTransaction';
 import { canonicalJsonBytes } from '../crypto/canonicalJson';
 import { decryptEnvelope, encryptEnvelope, parseEnvelopeHeader, sha256Hex } from '../crypto/envelope';
-import { AidocError } from '../errors/AidocError';
+import { AidocError } from '../errors';
 import type { FhirResource } from '../fhir/fhirResourceSchema';
 import { fhirCategoryOf, validateFhirResource } from '../fhir/validateFhirResource';
 import { fetchKeyBundle } from '../grants/keyBundle';

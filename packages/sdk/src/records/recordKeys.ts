@@ -8,7 +8,7 @@ import {
   type ParsedEnvelopeHeader,
   parseEnvelopeHeader,
 } from '../crypto/envelope';
-import { AidocError } from '../errors/AidocError';
+import { AidocError } from '../errors';
 
 /** A record's data key and the SHA-256 of its plaintext, as wrapped for each reader. Internal. */
 export interface KeyMaterial {

@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { type Address, getAddress } from 'viem';
 import { z } from 'zod';
-import { AidocError } from '../errors/AidocError';
+import { AidocError } from '../errors';
 import { decryptKeystore, type EncryptKeystoreOptions, encryptKeystore, parseKeystore } from './keystore';
 import type { WalletAccount } from './walletAccount';
 

@@ -11,7 +11,7 @@ import { scryptAsync } from '@noble/hashes/scrypt.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { bytesToHex } from 'viem';
 import { z } from 'zod';
-import { AidocError } from '../errors/AidocError';
+import { AidocError } from '../errors';
 import { type WalletAccount, walletAccountFromPrivateKey } from './walletAccount';
 
 /** A Web3 Secret Storage v3 keystore (the JSON geth, `cast wallet` and MetaMask read and write). */

@@ -6,7 +6,7 @@ import { type LocalAccount, privateKeyToAccount } from 'viem/accounts';
 import { z } from 'zod';
 import { deriveEncryptionKey } from '../crypto/deriveEncryptionKey';
 import type { EncryptionKeyPair } from '../crypto/encryptionKeyPair';
-import { AidocError } from '../errors/AidocError';
+import { AidocError } from '../errors';
 
 const inspect = Symbol.for('nodejs.util.inspect.custom');
 

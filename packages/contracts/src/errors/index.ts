@@ -1,0 +1,2 @@
+export { AidocError, type AidocErrorOptions } from './AidocError';
+export { type AidocErrorCode, errorCodes } from './errorCodes';
