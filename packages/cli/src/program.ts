@@ -2,10 +2,12 @@ import { createRequire } from 'node:module';
 import { AidocError } from '@aidoc/sdk/errors';
 import { Command, CommanderError } from 'commander';
 import { type CliContext, type CliIo, createCliContext } from './cliContext';
+import { addDataCommands } from './commands/addDataCommands';
 import { deployOptions } from './commands/deploy/deployOptions';
 import { devnetFaultOptions, devnetRpcOption } from './commands/devnet/faultOptions';
 import { devnetUpOptions } from './commands/devnet/upOptions';
 import { addOptions } from './options/addOptions';
+import { commandFlags, globalOptions } from './options/globalOptions';
 import { ExitCode, exitCodeFor } from './output/exitCodeFor';
 import { formatError } from './output/formatError';
 
@@ -40,6 +42,7 @@ Examples:
   $ aidoc deploy --rpc http://127.0.0.1:8545 --private-key 0x…            # prefer AIDOC_PRIVATE_KEY
   $ AIDOC_PRIVATE_KEY=0x… aidoc deploy --rpc https://rpc.example.org --governance 0xMultisig…
   $ aidoc deploy --rpc https://rpc.example.org --account deployer          # ~/.aidoc/keystores/deployer.json
+  $ aidoc deploy --rpc http://127.0.0.1:9545 --account dev:0               # the devnet test mnemonic's account 0
 
 Writes (or merges into) aidoc.deployments.json: { "<chainId>": { "AidToken": "0x…", … } }.
 The key is never printed. Exit codes: 0 deployed, 1 failure (network, revert, funds), 2 usage error.`;
@@ -64,7 +67,11 @@ export function createProgram(ctx: CliContext): Command {
     })
     .exitOverride()
     .showSuggestionAfterError()
-    .helpCommand(false);
+    .helpCommand(false)
+    // Options given before a subcommand belong to the program; the data commands merge them with their own,
+    // so `aidoc --json records list` and `aidoc records list --json` mean the same.
+    .enablePositionalOptions();
+  addOptions(program, globalOptions, ctx.secrets).option(jsonFlag[0]!, jsonFlag[1]);
 
   const devnet = program
     .command('devnet')
@@ -79,9 +86,11 @@ export function createProgram(ctx: CliContext): Command {
     .addHelpText('after', devnetUpExamples);
   addOptions(up, devnetUpOptions, ctx.secrets)
     .option(jsonFlag[0]!, jsonFlag[1])
-    .action(async (flags) => {
+    .action(async function (this: Command) {
       const { runDevnetUp } = await import('./commands/devnet/upRunner');
-      await runDevnetUp(flags, ctx);
+      // only --json is shared with the program: the rest of the program's options mean nothing to a devnet
+      const json = commandFlags<{ json?: boolean }>(this).json;
+      await runDevnetUp(json ? { ...this.opts(), json } : this.opts(), ctx);
     });
 
   const fault = devnet
@@ -94,9 +103,9 @@ export function createProgram(ctx: CliContext): Command {
     .addHelpText('after', devnetFaultExamples);
   addOptions(fault, devnetFaultOptions, ctx.secrets)
     .option(jsonFlag[0]!, 'print the validator status as JSON (the default when stdout is not a terminal)')
-    .action(async (kind: string, ms: string | undefined, flags) => {
+    .action(async function (this: Command, kind: string, ms: string | undefined) {
       const { runDevnetFault } = await import('./commands/devnet/faultRunner');
-      await runDevnetFault(kind, ms, flags, ctx);
+      await runDevnetFault(kind, ms, commandFlags(this), ctx);
     });
 
   const status = devnet
@@ -104,9 +113,9 @@ export function createProgram(ctx: CliContext): Command {
     .description('show the head, the finalized block and every validator of a running devnet');
   addOptions(status, [devnetRpcOption], ctx.secrets)
     .option(jsonFlag[0]!, 'print JSON (the default when stdout is not a terminal)')
-    .action(async (flags) => {
+    .action(async function (this: Command) {
       const { runDevnetStatus } = await import('./commands/devnet/faultRunner');
-      await runDevnetStatus(flags, ctx);
+      await runDevnetStatus(commandFlags(this), ctx);
     });
 
   const deploy = program
@@ -115,11 +124,12 @@ export function createProgram(ctx: CliContext): Command {
     .addHelpText('after', deployExamples);
   addOptions(deploy, deployOptions, ctx.secrets)
     .option(jsonFlag[0]!, 'print the result as JSON (the default when stdout is not a terminal)')
-    .action(async (flags) => {
+    .action(async function (this: Command) {
       const { runDeploy } = await import('./commands/deploy/deployRunner');
-      await runDeploy(flags, ctx);
+      await runDeploy(commandFlags(this), ctx);
     });
 
+  addDataCommands(program, ctx);
   return program;
 }
 

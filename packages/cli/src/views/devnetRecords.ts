@@ -2,7 +2,7 @@ import type { BlockSummary, DevnetLogEvent } from '@aidoc/devnet';
 import type { DevnetInfo } from '../commands/devnet/up';
 
 /**
- * The `--json` ready document of `aidoc devnet up`: `{rpc, ws, ipfs, chainId, accounts, contracts}`.
+ * The `--json` ready document of `aidoc devnet up`: `{rpc, ws, ipfs, inference, chainId, accounts, contracts}`.
  *
  * @example
  * ```ts
@@ -14,6 +14,7 @@ export function devnetReadyRecord(info: DevnetInfo): Record<string, unknown> {
     rpc: info.rpc,
     ws: info.ws,
     ...(info.ipfs !== undefined ? { ipfs: info.ipfs } : {}),
+    ...(info.inference !== undefined ? { inference: info.inference } : {}),
     chainId: info.chainId,
     accounts: info.accounts.map(({ address, privateKey }) => ({ address, privateKey })),
     contracts: info.contracts,

@@ -12,7 +12,8 @@ export const deployOptions: readonly OptionSpec[] = [
   },
   {
     flags: '--account <name>',
-    description: 'deploy from this keystore (name or address) in the keystore folder',
+    description:
+      'deploy from this keystore (name or address) in the keystore folder, or dev:N (devnet test account N)',
   },
   {
     flags: '--private-key <key>',

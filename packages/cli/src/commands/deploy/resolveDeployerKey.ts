@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { AidocError } from '@aidoc/sdk/errors';
+import { resolveAccount } from '../../account/resolveAccount';
 import type { CliContext } from '../../cliContext';
-import { promptPassword } from '../../runtime/promptPassword';
+import { parseAccountRef } from '../../options/dataOptionParsers';
 import type { DeployFlags } from './deployOptions';
 
 /** The deployer key and where it came from (never printed; the key is added to the redaction list). */
@@ -12,13 +12,9 @@ export interface DeployerKey {
   account?: string;
 }
 
-interface KeystoreDirectoryLike {
-  load(nameOrAddress: string, password: string): Promise<{ privateKey: `0x${string}` }>;
-}
-
 /**
  * Pick the deployer key: `--private-key`, else `--account NAME` (a v3 keystore, decrypted with the password
- * from `--password-file`, `$AIDOC_KEYSTORE_PASSWORD` or a terminal prompt), else `$AIDOC_PRIVATE_KEY`.
+ * from `--password-file`, `$AIDOC_KEYSTORE_PASSWORD` or a terminal prompt; or `dev:N`, the devnet test account N), else `$AIDOC_PRIVATE_KEY`.
  * Giving both flags, or none and no variable, is a usage error. The key joins `ctx.secrets`.
  *
  * @example
@@ -61,42 +57,14 @@ export async function resolveDeployerKey(flags: DeployFlags, ctx: CliContext): P
 }
 
 async function loadKeystoreKey(flags: DeployFlags, ctx: CliContext): Promise<`0x${string}`> {
-  const sdk = (await import('@aidoc/sdk')) as Record<string, unknown>;
-  const create = sdk.createKeystoreDirectory as
-    | ((options: { dir?: string }) => KeystoreDirectoryLike)
-    | undefined;
-  if (typeof create !== 'function') {
-    throw new AidocError(
-      'UNSUPPORTED',
-      '--account needs the keystore support of @aidoc/sdk, which this build lacks.',
-      {
-        details: 'Use --private-key or the AIDOC_PRIVATE_KEY environment variable meanwhile.',
-      },
-    );
-  }
-  const password = await readPassword(flags, ctx);
-  ctx.secrets.add(password);
-  const directory = create(flags.keystoreDir !== undefined ? { dir: flags.keystoreDir } : {});
-  const account = await directory.load(flags.account!, password);
-  return account.privateKey;
+  const account = await resolveAccount({ ...flags, account: parseAccount(flags.account!) }, ctx);
+  return account!.privateKey;
 }
 
-async function readPassword(flags: DeployFlags, ctx: CliContext): Promise<string> {
-  if (flags.passwordFile !== undefined) {
-    try {
-      return (await readFile(flags.passwordFile, 'utf8')).replace(/\r?\n$/, '');
-    } catch (cause) {
-      throw new AidocError('INVALID_INPUT', `Cannot read the password file ${flags.passwordFile}.`, {
-        cause,
-      });
-    }
+function parseAccount(raw: string): string {
+  try {
+    return parseAccountRef(raw);
+  } catch (cause) {
+    throw new AidocError('INVALID_INPUT', `Invalid --account: ${(cause as Error).message}`, { cause });
   }
-  const fromEnv = ctx.io.env.AIDOC_KEYSTORE_PASSWORD;
-  if (fromEnv !== undefined) return fromEnv;
-  if (process.stdin.isTTY === true && ctx.io.stderr.isTTY === true) {
-    return promptPassword(`Password of keystore "${flags.account}": `, ctx.io.stderr);
-  }
-  throw new AidocError('INVALID_INPUT', `No password for keystore "${flags.account}".`, {
-    details: 'Pass --password-file PATH or set AIDOC_KEYSTORE_PASSWORD (no terminal to prompt on).',
-  });
 }

@@ -9,6 +9,8 @@ export interface DevnetInfo {
   ws: string;
   /** Kubo RPC API base URL (the API lives under `/api/v0`), when the devnet serves content. */
   ipfs?: string;
+  /** Open Inference Protocol v2 base URL (`/v2/…`), when the devnet serves inference. */
+  inference?: string;
   chainId: number;
   /** Funded dev accounts; their keys are public test keys. */
   accounts: DevAccount[];
@@ -46,6 +48,7 @@ export async function devnetUp(options: DevnetOptions): Promise<DevnetSession> {
       rpc: devnet.rpcUrl,
       ws: devnet.wsUrl,
       ...(devnet.ipfsUrl ? { ipfs: devnet.ipfsUrl } : {}),
+      ...(devnet.inferenceUrl ? { inference: devnet.inferenceUrl } : {}),
       chainId: devnet.chainId,
       accounts: devnet.accounts,
       contracts: devnet.contracts,

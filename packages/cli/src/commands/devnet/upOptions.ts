@@ -70,6 +70,16 @@ export const devnetUpOptions: readonly OptionSpec[] = [
     defaultDescription: '5001, or a free port with --port 0',
   },
   {
+    flags: '--inference-port <port>',
+    description: 'port of the Open Inference Protocol v2 server (0 picks a free port)',
+    parse: parsePort,
+    defaultDescription: '9000, or a free port with --port 0',
+  },
+  {
+    flags: '--with-models',
+    description: 'publish the reference models (wdbc-classifier, ecg200-classifier) to the ModelRegistry at start',
+  },
+  {
     flags: '-d, --data-dir <path>',
     description: 'keep chain, state and content in this directory and resume from it on the next start',
     parse: parseDirectory,
