@@ -16,14 +16,14 @@ export interface CliProcess {
 }
 
 /**
- * Spawn the CLI from source the way `pnpm aidoc` does. `waitForLine` gives up after `timeoutMs` (a bound
+ * Spawn the CLI from source the way `pnpm aidoc` does, with `env` added to this process's environment. `waitForLine` gives up after `timeoutMs` (a bound
  * so that a broken devnet fails the test instead of hanging it, not a speed check).
  */
-export function spawnCli(args: string[], timeoutMs = 30_000): CliProcess {
+export function spawnCli(args: string[], timeoutMs = 30_000, env: Record<string, string> = {}): CliProcess {
   const child = spawn(
     process.execPath,
     ['--conditions=source', '--import', 'tsx', 'packages/cli/src/bin.ts', ...args],
-    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DEBUG: '' } },
+    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DEBUG: '', ...env } },
   );
   const lines: string[] = [];
   const waiters = new Set<() => void>();
