@@ -201,6 +201,103 @@ describe('the data-access flow through the aidoc CLI', () => {
     expect(text.stdout).toMatch(/registered[\s\S]*requested[\s\S]*read[\s\S]*revoked/);
   });
 
+  it('grants a category, rotates after a revocation, denies and withdraws requests with refunds', async () => {
+    const patient = walletAccountFromMnemonic(DEV_MNEMONIC, { index: 5 });
+    const hospital = walletAccountFromMnemonic(DEV_MNEMONIC, { index: 6 });
+    for (const who of ['dev:5', 'dev:6'])
+      expect((await aidoc(['keys', 'register', '--account', who])).code).toBe(0);
+    const file = join(dir, 'pulse.json');
+    await writeFile(file, JSON.stringify(observation));
+    const first = await aidoc(['records', 'upload', file, '--account', 'dev:5']);
+    const recordId: string = first.json.recordId;
+
+    const grant = await aidoc([
+      'grant',
+      'create',
+      '--account',
+      'dev:5',
+      '--to',
+      hospital.address,
+      '--scope',
+      'patient/Observation.rs?category=vital-signs',
+      '--purpose',
+      'TREAT',
+      '--expires-in',
+      '30d',
+    ]);
+    expect(grant.code, grant.stdout).toBe(0);
+    expect(grant.json.recordIds).toEqual([recordId]);
+    const given = await aidoc(['grant', 'list', '--account', 'dev:5']);
+    expect(given.json.grants).toEqual([
+      expect.objectContaining({
+        grantId: grant.json.grantId,
+        grantee: hospital.address,
+        scope: expect.objectContaining({ text: 'patient/Observation.rs?category=vital-signs' }),
+      }),
+    ]);
+    // a later record of the category is shared with the grantee at upload
+    await writeFile(file, JSON.stringify({ ...observation, effectiveDateTime: '2024-05-07T07:00:00Z' }));
+    const second = await aidoc(['records', 'upload', file, '--account', 'dev:5']);
+    expect(second.json.regranted).toEqual([expect.objectContaining({ grantee: hospital.address })]);
+    const later = await aidoc(['records', 'read', second.json.recordId, '--account', 'dev:6']);
+    expect(later.json.resource.effectiveDateTime).toBe('2024-05-07T07:00:00Z');
+
+    // revoke the live grant, then rotate: version 2, nobody re-keyed, the hospital is refused
+    const live: string = second.json.regranted[0].grantId;
+    expect((await aidoc(['grant', 'revoke', live, '--account', 'dev:5'])).code).toBe(0);
+    const rotated = await aidoc(['grant', 'rotate', recordId, '--account', 'dev:5']);
+    expect(rotated.code, rotated.stdout).toBe(0);
+    expect(rotated.json).toMatchObject({ recordId, version: 2, regranted: [] });
+    const denied = await aidoc(['records', 'read', recordId, '--account', 'dev:6']);
+    expect(denied.json.error.code).toBe('ACCESS_DENIED');
+    const mine = await aidoc(['records', 'read', recordId, '--account', 'dev:5']);
+    expect(mine.json).toMatchObject({ via: 'owner', resource: observation });
+    const history = await aidoc(['records', 'history', recordId]);
+    expect(history.json.events.map((e: { type: string }) => e.type)).toContain('rotated');
+
+    // a request denied, another withdrawn: both offers come back
+    const start = await aidoc(['wallet', 'balance', hospital.address]);
+    const ask = (purpose: string) =>
+      aidoc([
+        'access',
+        'request',
+        '--account',
+        'dev:6',
+        '--owner',
+        patient.address,
+        '--scope',
+        `record:${recordId}`,
+        '--purpose',
+        purpose,
+        '--offer',
+        '1.25',
+        '--duration',
+        '12h',
+        '--expires-in',
+        '2d',
+      ]);
+    const one = await ask('first');
+    const two = await ask('second');
+    const escrowed = await aidoc(['wallet', 'balance', hospital.address]);
+    expect(BigInt(start.json.aid) - BigInt(escrowed.json.aid)).toBe(2_500_000_000_000_000_000n);
+    const outgoing = await aidoc(['access', 'list', '--account', 'dev:6', '--outgoing']);
+    expect(outgoing.json.requests.map((r: { requestId: string }) => r.requestId)).toEqual([
+      one.json.requestId,
+      two.json.requestId,
+    ]);
+    const deny = await aidoc(['access', 'deny', one.json.requestId, '--account', 'dev:5']);
+    expect(deny.json).toMatchObject({ requestId: one.json.requestId, refunded: '1250000000000000000' });
+    const notYours = await aidoc(['access', 'approve', two.json.requestId, '--account', 'dev:6']);
+    expect(notYours.code).toBe(1);
+    expect(notYours.json.error.code).toBe('UNAUTHORIZED');
+    const withdraw = await aidoc(['access', 'withdraw', two.json.requestId, '--account', 'dev:6']);
+    expect(withdraw.code, withdraw.stdout).toBe(0);
+    const end = await aidoc(['wallet', 'balance', hospital.address]);
+    expect(end.json.aid).toBe(start.json.aid);
+    const all = await aidoc(['access', 'list', '--account', 'dev:5', '--status', 'all']);
+    expect(all.json.requests.map((r: { status: string }) => r.status)).toEqual(['denied', 'withdrawn']);
+  });
+
   it('shows upload progress on a terminal and needs --category for a non-FHIR file', async () => {
     const file = join(dir, 'ecg.bin');
     await writeFile(file, Buffer.alloc(1_500_000, 7));
