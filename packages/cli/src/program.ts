@@ -6,6 +6,7 @@ import { addDataCommands } from './commands/addDataCommands';
 import { deployOptions } from './commands/deploy/deployOptions';
 import { devnetFaultOptions, devnetRpcOption } from './commands/devnet/faultOptions';
 import { devnetUpOptions } from './commands/devnet/upOptions';
+import { addModelCommands } from './commands/model/addModelCommands';
 import { addOptions } from './options/addOptions';
 import { commandFlags, globalOptions } from './options/globalOptions';
 import { ExitCode, exitCodeFor } from './output/exitCodeFor';
@@ -23,6 +24,7 @@ Examples:
   $ aidoc devnet up --port 0 --json         # free port; ready line + JSON logs for scripts
   $ aidoc devnet up --host 0.0.0.0 --chain-id 1337 --accounts 20
   $ aidoc devnet up --validators 7 --round-timeout 500   # QBFT among 7 validators (tolerates 2 faulty)
+  $ aidoc devnet up --with-models             # publish the reference models; inference on :9000
 
 The account keys it prints are PUBLIC TEST KEYS: never use them on a real network.
 Stop it with Ctrl+C (SIGINT) or SIGTERM.`;
@@ -130,6 +132,7 @@ export function createProgram(ctx: CliContext): Command {
     });
 
   addDataCommands(program, ctx);
+  addModelCommands(program, ctx);
   return program;
 }
 

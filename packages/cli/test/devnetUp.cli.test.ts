@@ -49,7 +49,15 @@ describe('aidoc devnet up (child process)', () => {
     const cli = start(['devnet', 'up', '--port', '0', '--chain-id', '1337', '--accounts', '3', '--json']);
     const ready = await readyLine(cli);
 
-    expect(Object.keys(ready)).toEqual(['rpc', 'ws', 'ipfs', 'chainId', 'accounts', 'contracts']);
+    expect(Object.keys(ready)).toEqual([
+      'rpc',
+      'ws',
+      'ipfs',
+      'inference',
+      'chainId',
+      'accounts',
+      'contracts',
+    ]);
     expect(ready.rpc).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
     expect(ready.rpc).not.toMatch(/:0\/?$/);
     expect(ready.ws).toMatch(/^ws:\/\/127\.0\.0\.1:\d+/);

@@ -176,9 +176,7 @@ function DevnetSummary({ info }: { info: DevnetInfo }) {
     ['JSON-RPC (HTTP)', info.rpc],
     ['JSON-RPC (WebSocket)', info.ws],
     ...(info.ipfs !== undefined ? [['IPFS (Kubo RPC API)', info.ipfs] as [string, string]] : []),
-    ...(info.inference !== undefined
-      ? [['Inference (OIP v2)', info.inference] as [string, string]]
-      : []),
+    ...(info.inference !== undefined ? [['Inference (OIP v2)', info.inference] as [string, string]] : []),
   ];
   const labelWidth = Math.max(...endpoints.map(([label]) => label.length));
   return (

@@ -77,7 +77,8 @@ export const devnetUpOptions: readonly OptionSpec[] = [
   },
   {
     flags: '--with-models',
-    description: 'publish the reference models (wdbc-classifier, ecg200-classifier) to the ModelRegistry at start',
+    description:
+      'publish the reference models (wdbc-classifier, ecg200-classifier) to the ModelRegistry at start',
   },
   {
     flags: '-d, --data-dir <path>',
