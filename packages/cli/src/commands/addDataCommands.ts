@@ -2,6 +2,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import type { CliContext } from '../cliContext';
 import { addOptions, type OptionSpec } from '../options/addOptions';
 import {
+  parseAddressRef,
   parseAmount,
   parseDate,
   parseDuration,
@@ -10,7 +11,7 @@ import {
   parseScryptN,
 } from '../options/dataOptionParsers';
 import { commandFlags, globalOptions } from '../options/globalOptions';
-import { integerInRange, parseAddress, parseFilePath } from '../options/optionParsers';
+import { integerInRange, parseFilePath } from '../options/optionParsers';
 
 const jsonOption: OptionSpec = {
   flags: '--json',
@@ -173,9 +174,9 @@ Examples:
     [],
     async ([address], flags) => {
       const { runWalletBalance } = await import('./wallet/walletRunner');
-      await runWalletBalance(address as `0x${string}` | undefined, flags, ctx);
+      await runWalletBalance(address as string | undefined, flags, ctx);
     },
-  ).argument('[address]', 'whose balance', parseAddress);
+  ).argument('[address]', 'whose balance: an address, a keystore name or dev:N', parseAddressRef);
   leaf(
     wallet,
     'transfer',
@@ -190,13 +191,13 @@ Examples:
     ],
     async ([to, amount], flags) => {
       const { runWalletTransfer } = await import('./wallet/walletRunner');
-      await runWalletTransfer(to as `0x${string}`, amount as string, flags as never, ctx);
+      await runWalletTransfer(to as string, amount as string, flags as never, ctx);
     },
     `
 Examples:
   $ aidoc wallet transfer 0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC 25 --asset AID --account dev:1`,
   )
-    .argument('<to>', 'recipient address', parseAddress)
+    .argument('<to>', 'recipient: an address, a keystore name or dev:N', parseAddressRef)
     .argument('<amount>', 'amount in coins (18 decimals), e.g. 1.5', parseAmount);
 
   // keys ---------------------------------------------------------------------------------------------
@@ -218,9 +219,9 @@ Examples:
     [],
     async ([address], flags) => {
       const { runKeysShow } = await import('./wallet/walletRunner');
-      await runKeysShow(address as `0x${string}` | undefined, flags, ctx);
+      await runKeysShow(address as string | undefined, flags, ctx);
     },
-  ).argument('[address]', 'whose key', parseAddress);
+  ).argument('[address]', 'whose key: an address, a keystore name or dev:N', parseAddressRef);
 
   // records ------------------------------------------------------------------------------------------
   const records = group('records', 'encrypted health records: upload, list, read, history');
@@ -250,7 +251,11 @@ Examples:
     'list',
     "list an owner's records (default: --account)",
     [
-      { flags: '--owner <address>', description: 'whose records', parse: parseAddress },
+      {
+        flags: '--owner <address>',
+        description: 'whose records (an address, a keystore name or dev:N)',
+        parse: parseAddressRef,
+      },
       { flags: '--category <category>', description: 'only this category' },
       { flags: '--since <date>', description: 'created at or after', parse: parseDate },
       { flags: '--until <date>', description: 'created before', parse: parseDate },
@@ -302,8 +307,8 @@ Examples:
     [
       {
         flags: '--to <address>',
-        description: 'grantee (must have registered a key)',
-        parse: parseAddress,
+        description: 'grantee, who must have registered a key (an address, a keystore name or dev:N)',
+        parse: parseAddressRef,
         required: true,
       },
       { flags: '--scope <scope>', description: scopeHelp, required: true },
@@ -352,7 +357,11 @@ Examples:
     [
       { flags: '--received', description: 'grants given to the account' },
       { flags: '--all', description: 'include expired, revoked and superseded grants' },
-      { flags: '--of <address>', description: 'another account (no --account needed)', parse: parseAddress },
+      {
+        flags: '--of <address>',
+        description: 'another account: an address, a keystore name or dev:N (no --account needed)',
+        parse: parseAddressRef,
+      },
     ],
     async (_args, flags) => {
       const { runGrantList } = await import('./grant/grantRunner');
@@ -367,7 +376,12 @@ Examples:
     'request',
     'ask an owner for access, with an AID offer held in escrow',
     [
-      { flags: '--owner <address>', description: 'whose records', parse: parseAddress, required: true },
+      {
+        flags: '--owner <address>',
+        description: 'whose records (an address, a keystore name or dev:N)',
+        parse: parseAddressRef,
+        required: true,
+      },
       { flags: '--scope <scope>', description: scopeHelp, required: true },
       { flags: '--purpose <text>', description: 'why access is needed', required: true },
       {
@@ -434,7 +448,11 @@ Examples:
         parse: parseStatus,
         defaultDescription: 'pending',
       },
-      { flags: '--of <address>', description: 'another account (no --account needed)', parse: parseAddress },
+      {
+        flags: '--of <address>',
+        description: 'another account: an address, a keystore name or dev:N (no --account needed)',
+        parse: parseAddressRef,
+      },
     ],
     async (_args, flags) => {
       const { runAccessList } = await import('./access/accessRunner');

@@ -149,3 +149,21 @@ export function parseScryptN(raw: string): number {
   }
   return value;
 }
+
+/**
+ * Parse who an address argument names: an address, `dev:N`, or a keystore name (resolved later, without a password).
+ *
+ * @example
+ * ```ts
+ * parseAddressRef('patient'); // 'patient'
+ * ```
+ */
+export function parseAddressRef(raw: string): string {
+  const value = raw.trim();
+  if (/^0x[0-9a-fA-F]{40}$/.test(value)) return value;
+  try {
+    return parseAccountRef(value);
+  } catch {
+    throw new InvalidArgumentError('Expected an address (0x + 40 hex digits), a keystore name, or dev:N.');
+  }
+}

@@ -11,6 +11,7 @@ const mb = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MB`;
 
 /**
  * A progress line redrawn in place (`\r`) on a terminal, once per whole percent: `Uploading  12.0 MB / 100.0 MB  12%`.
+ * Transfers smaller than `minTotal` bytes (default 1 MiB) draw nothing: they are over before anyone could read it.
  *
  * @example
  * ```ts
@@ -19,11 +20,17 @@ const mb = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MB`;
  * progress.done();
  * ```
  */
-export function createByteProgress(out: OutputStream, label: string): ByteProgress {
+export function createByteProgress(
+  out: OutputStream,
+  label: string,
+  options: { minTotal?: number } = {},
+): ByteProgress {
+  const minTotal = options.minTotal ?? 1_048_576;
   let lastPercent = -1;
   let drawn = false;
   return {
     update(sent, total) {
+      if (total < minTotal) return;
       const percent = total > 0 ? Math.min(100, Math.floor((sent / total) * 100)) : 100;
       if (percent === lastPercent) return;
       lastPercent = percent;

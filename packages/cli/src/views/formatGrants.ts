@@ -9,6 +9,18 @@ import type {
 import type { GrantListResult, GrantRevokeResult } from '../commands/grant/grantCommands';
 import { formatFields, formatTable } from './formatFields';
 
+/** `604800n` → `7d`, `43200n` → `12h`, `90n` → `90s`; other values in seconds. */
+function formatSeconds(seconds: bigint): string {
+  for (const [unit, size] of [
+    ['d', 86_400n],
+    ['h', 3600n],
+    ['m', 60n],
+  ] as const) {
+    if (seconds >= size && seconds % size === 0n) return `${seconds / size}${unit}`;
+  }
+  return `${seconds}s`;
+}
+
 const ids = (list: readonly bigint[]) => (list.length > 0 ? list.join(', ') : '(none yet)');
 
 /**
@@ -156,7 +168,7 @@ export function formatAccessList(result: AccessListResult): string {
       r.scope.text,
       r.purpose,
       formatUnits(r.offer, 18),
-      `${r.grantDuration}s`,
+      formatSeconds(r.grantDuration),
       r.expiresAt.toISOString(),
       r.status + (r.grantId !== undefined ? ` (grant ${r.grantId})` : ''),
     ]),

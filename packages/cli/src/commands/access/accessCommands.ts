@@ -1,5 +1,6 @@
 import type { AccessRequestInfo } from '@aidoc/sdk';
 import type { Address, Hash } from 'viem';
+import { resolveAddress } from '../../account/resolveAddress';
 import { requireAccount } from '../../account/resolveAccount';
 import type { CliContext } from '../../cliContext';
 import type { GlobalFlags } from '../../options/globalOptions';
@@ -7,7 +8,8 @@ import { connectAidoc } from '../connectAidoc';
 
 /** Options of `aidoc access request`. */
 export interface AccessRequestFlags extends GlobalFlags {
-  owner: Address;
+  /** Address, keystore name or dev:N. */
+  owner: string;
   scope: string;
   purpose: string;
   /** Decimal AID amount put in escrow. */
@@ -44,7 +46,7 @@ export async function accessRequest(
   const account = await requireAccount(flags, ctx, 'Requesting access');
   const aidoc = await connectAidoc(flags, ctx, account);
   const sent = await aidoc.access.request({
-    owner: flags.owner,
+    owner: await resolveAddress(flags.owner, flags, ctx),
     scope: flags.scope,
     purpose: flags.purpose,
     offer: flags.offer,
@@ -134,7 +136,8 @@ export async function accessWithdraw(
 export interface AccessListFlags extends GlobalFlags {
   outgoing?: boolean;
   status?: AccessRequestInfo['status'] | 'all';
-  of?: Address;
+  /** Address, keystore name or dev:N. */
+  of?: string;
 }
 
 /** Requests to or by an account. */
@@ -155,7 +158,7 @@ export interface AccessListResult {
 export async function accessList(flags: AccessListFlags, ctx: CliContext): Promise<AccessListResult> {
   const account = flags.of ? undefined : await requireAccount(flags, ctx, 'Listing requests');
   const aidoc = await connectAidoc(flags, ctx, account);
-  const who = flags.of ?? account!.address;
+  const who = flags.of ? await resolveAddress(flags.of, flags, ctx) : account!.address;
   const direction = flags.outgoing ? 'outgoing' : 'incoming';
   const requests = await aidoc.access.list({ direction, account: who, status: flags.status ?? 'pending' });
   return { account: who, direction, requests };

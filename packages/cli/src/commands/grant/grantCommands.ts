@@ -1,6 +1,7 @@
 import type { GrantInfo, GrantResult, RotateResult } from '@aidoc/sdk';
 import { AidocError } from '@aidoc/sdk/errors';
 import type { Address, Hash } from 'viem';
+import { resolveAddress } from '../../account/resolveAddress';
 import { requireAccount } from '../../account/resolveAccount';
 import type { CliContext } from '../../cliContext';
 import type { GlobalFlags } from '../../options/globalOptions';
@@ -8,7 +9,8 @@ import { connectAidoc } from '../connectAidoc';
 
 /** Options of `aidoc grant create`. */
 export interface GrantCreateFlags extends GlobalFlags {
-  to: Address;
+  /** Grantee: address, keystore name or dev:N. */
+  to: string;
   scope: string;
   purpose: string;
   /** Seconds from now. */
@@ -32,7 +34,7 @@ export async function grantCreate(flags: GrantCreateFlags, ctx: CliContext): Pro
   const account = await requireAccount(flags, ctx, 'Granting access');
   const aidoc = await connectAidoc(flags, ctx, account);
   return aidoc.grants.create({
-    grantee: flags.to,
+    grantee: await resolveAddress(flags.to, flags, ctx),
     scope: flags.scope,
     purpose: flags.purpose,
     ...(flags.expiresAt !== undefined
@@ -88,7 +90,8 @@ export async function grantRotate(
 export interface GrantListFlags extends GlobalFlags {
   received?: boolean;
   all?: boolean;
-  of?: Address;
+  /** Address, keystore name or dev:N. */
+  of?: string;
 }
 
 /** Grants given or received by an account. */
@@ -109,7 +112,7 @@ export interface GrantListResult {
 export async function grantList(flags: GrantListFlags, ctx: CliContext): Promise<GrantListResult> {
   const account = flags.of ? undefined : await requireAccount(flags, ctx, 'Listing grants');
   const aidoc = await connectAidoc(flags, ctx, account);
-  const who = flags.of ?? account!.address;
+  const who = flags.of ? await resolveAddress(flags.of, flags, ctx) : account!.address;
   const direction = flags.received ? 'received' : 'given';
   const grants = await aidoc.grants.list({
     direction,

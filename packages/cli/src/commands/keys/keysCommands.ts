@@ -1,4 +1,5 @@
 import type { Address, Hash, Hex } from 'viem';
+import { resolveAddress } from '../../account/resolveAddress';
 import { requireAccount } from '../../account/resolveAccount';
 import type { CliContext } from '../../cliContext';
 import type { GlobalFlags } from '../../options/globalOptions';
@@ -57,13 +58,13 @@ export interface KeysShowResult {
  * ```
  */
 export async function keysShow(
-  address: Address | undefined,
+  address: string | undefined,
   flags: GlobalFlags,
   ctx: CliContext,
 ): Promise<KeysShowResult> {
   const account = address ? undefined : await requireAccount(flags, ctx, 'Showing a key');
   const aidoc = await connectAidoc(flags, ctx, account);
-  const who = address ?? account!.address;
+  const who = address ? await resolveAddress(address, flags, ctx) : account!.address;
   const key = await aidoc.keys.get(who);
   return key
     ? {

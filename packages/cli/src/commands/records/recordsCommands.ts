@@ -3,6 +3,7 @@ import { basename, extname } from 'node:path';
 import type { ReadResult, RecordHistoryEvent, RecordInfo, UploadResult } from '@aidoc/sdk';
 import { AidocError } from '@aidoc/sdk/errors';
 import type { Address } from 'viem';
+import { resolveAddress } from '../../account/resolveAddress';
 import { requireAccount } from '../../account/resolveAccount';
 import type { CliContext } from '../../cliContext';
 import type { GlobalFlags } from '../../options/globalOptions';
@@ -108,7 +109,8 @@ function asFhirResource(file: string, data: Uint8Array): unknown {
 
 /** Options of `aidoc records list`. */
 export interface RecordsListFlags extends GlobalFlags {
-  owner?: Address;
+  /** Address, keystore name or dev:N. */
+  owner?: string;
   category?: string;
   since?: Date;
   until?: Date;
@@ -132,7 +134,7 @@ export interface RecordsListResult {
 export async function recordsList(flags: RecordsListFlags, ctx: CliContext): Promise<RecordsListResult> {
   const account = flags.owner ? undefined : await requireAccount(flags, ctx, 'Listing your records');
   const aidoc = await connectAidoc(flags, ctx, account);
-  const owner = flags.owner ?? account!.address;
+  const owner = flags.owner ? await resolveAddress(flags.owner, flags, ctx) : account!.address;
   const records = await aidoc.records.list({
     owner,
     ...(flags.category !== undefined ? { category: flags.category } : {}),

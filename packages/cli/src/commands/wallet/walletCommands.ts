@@ -9,6 +9,7 @@ import { AidocError } from '@aidoc/sdk/errors';
 import { type Address, formatUnits, type Hash, parseUnits } from 'viem';
 import { openKeystores } from '../../account/openKeystores';
 import { readKeystorePassword } from '../../account/readKeystorePassword';
+import { resolveAddress } from '../../account/resolveAddress';
 import { requireAccount } from '../../account/resolveAccount';
 import type { CliContext } from '../../cliContext';
 import type { GlobalFlags } from '../../options/globalOptions';
@@ -211,13 +212,14 @@ export interface WalletBalanceResult {
  * ```
  */
 export async function walletBalance(
-  address: Address | undefined,
+  address: string | undefined,
   flags: GlobalFlags,
   ctx: CliContext,
 ): Promise<WalletBalanceResult> {
   const account = address ? undefined : await requireAccount(flags, ctx, 'Reading a balance');
+  const who = address ? await resolveAddress(address, flags, ctx) : account!.address;
   const aidoc = await connectAidoc(flags, ctx, account);
-  const balance = await aidoc.wallet.balance(address ?? account!.address);
+  const balance = await aidoc.wallet.balance(who);
   return {
     ...balance,
     formatted: { native: formatUnits(balance.native, 18), aid: formatUnits(balance.aid, 18) },
@@ -248,11 +250,12 @@ export interface WalletTransferResult {
  * ```
  */
 export async function walletTransfer(
-  to: Address,
+  toRef: string,
   amount: string,
   flags: WalletTransferFlags,
   ctx: CliContext,
 ): Promise<WalletTransferResult> {
+  const to = await resolveAddress(toRef, flags, ctx);
   const account = await requireAccount(flags, ctx, 'A transfer');
   const aidoc = await connectAidoc(flags, ctx, account);
   const wei = parseUnits(amount, 18);

@@ -70,7 +70,7 @@ export async function runWalletList(flags: GlobalFlags, ctx: CliContext): Promis
  * ```
  */
 export async function runWalletBalance(
-  address: Address | undefined,
+  address: string | undefined,
   flags: GlobalFlags,
   ctx: CliContext,
 ): Promise<void> {
@@ -86,7 +86,7 @@ export async function runWalletBalance(
  * ```
  */
 export async function runWalletTransfer(
-  to: Address,
+  to: string,
   amount: string,
   flags: WalletTransferFlags,
   ctx: CliContext,
@@ -116,7 +116,7 @@ export async function runKeysRegister(flags: KeysRegisterFlags, ctx: CliContext)
  * ```
  */
 export async function runKeysShow(
-  address: Address | undefined,
+  address: string | undefined,
   flags: GlobalFlags,
   ctx: CliContext,
 ): Promise<void> {
