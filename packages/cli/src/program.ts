@@ -24,7 +24,7 @@ Examples:
   $ aidoc devnet up --port 0 --json         # free port; ready line + JSON logs for scripts
   $ aidoc devnet up --host 0.0.0.0 --chain-id 1337 --accounts 20
   $ aidoc devnet up --validators 7 --round-timeout 500   # QBFT among 7 validators (tolerates 2 faulty)
-  $ aidoc devnet up --with-models             # publish the reference models; inference on :9000
+  $ aidoc devnet up --with-models           # publish the reference models; inference on :9000
 
 The account keys it prints are PUBLIC TEST KEYS: never use them on a real network.
 Stop it with Ctrl+C (SIGINT) or SIGTERM.`;

@@ -303,6 +303,28 @@ describe('aidoc model (in-process devnet with the reference models)', () => {
     expect(info.json).toMatchObject({ rating: { count: 1, average: 4 }, price: '500000000000000000' });
   });
 
+  it('pays for a call of a free model with --pay (so it can be rated), which needs --account', async () => {
+    const request = await writeRequest('free-paid.json', wdbcRequest(wdbcRows.slice(0, 1)));
+    const noAccount = await aidoc(['model', 'infer', 'wdbc-classifier', '--input', request, '--pay']);
+    expect(noAccount.code).toBe(2);
+    expect(noAccount.json.error.message).toContain('needs an account');
+    const paid = await aidoc([
+      'model',
+      'infer',
+      'wdbc-classifier',
+      '--input',
+      request,
+      '--pay',
+      '--account',
+      'dev:3',
+    ]);
+    expect(paid.code, paid.stdout).toBe(0);
+    expect(paid.json.payment).toMatchObject({ callId: expect.stringMatching(/^\d+$/), price: '0' });
+    const rated = await aidoc(['model', 'rate', paid.json.payment.callId, '5', '--account', 'dev:3']);
+    expect(rated.code, rated.stdout).toBe(0);
+    expect(rated.json.commentCid).toBe('');
+  });
+
   it('refuses a file that is not an ONNX model before storing or registering anything', async () => {
     const fake = join(dir, 'fake.onnx');
     await writeFile(fake, 'this is not a protobuf');
