@@ -5,6 +5,14 @@ import { type Devnet, startDevnet } from '@aidoc/devnet';
 import { walletAccountFromMnemonic } from '@aidoc/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/program';
+import {
+  bloodPressure,
+  dischargeLetter,
+  glucose,
+  heartRate,
+  labReport,
+  vitalsBundle,
+} from '../../sdk/test/fhirFixtures';
 import { collectIo } from './collectOutput';
 import { spawnCli } from './spawnCli';
 
@@ -45,7 +53,8 @@ interface Run {
   code: number;
   stdout: string;
   stderr: string;
-  /** stdout parsed as one JSON document. */
+  /** stdout parsed as one JSON document (any shape: each command's result). */
+  // biome-ignore lint/suspicious/noExplicitAny: the parsed output of many different commands
   json: Record<string, any>;
 }
 
@@ -54,7 +63,7 @@ async function aidoc(args: string[], options: { tty?: boolean; env?: Record<stri
   const io = collectIo({ tty: options.tty ?? false, env: { ...env, ...options.env } });
   const code = await runCli(['node', 'aidoc', ...args], io);
   const stdout = io.stdout.text();
-  let json: Record<string, any> = {};
+  let json: Run['json'] = {};
   if (!options.tty) json = JSON.parse(stdout);
   return { code, stdout, stderr: io.stderr.text(), json } satisfies Run;
 }
@@ -296,6 +305,82 @@ describe('the data-access flow through the aidoc CLI', () => {
     expect(end.json.aid).toBe(start.json.aid);
     const all = await aidoc(['access', 'list', '--account', 'dev:5', '--status', 'all']);
     expect(all.json.requests.map((r: { status: string }) => r.status)).toEqual(['denied', 'withdrawn']);
+  });
+
+  it('round-trips every record kind (Observation, DiagnosticReport, DocumentReference, Bundle, files) and refuses invalid FHIR', async () => {
+    const kinds = {
+      'heart-rate': heartRate(61, '2024-05-01T07:00:00Z'),
+      'blood-pressure': bloodPressure(121, 79, '2024-05-01T07:01:00Z'),
+      glucose,
+      'lab-report': labReport,
+      'discharge-letter': dischargeLetter,
+      'vitals-bundle': vitalsBundle,
+    };
+    const expected: Record<string, string> = {
+      'heart-rate': 'fhir+json;Observation',
+      'blood-pressure': 'fhir+json;Observation',
+      glucose: 'fhir+json;Observation',
+      'lab-report': 'fhir+json;DiagnosticReport',
+      'discharge-letter': 'fhir+json;DocumentReference',
+      'vitals-bundle': 'fhir+json;Bundle',
+    };
+    for (const [name, resource] of Object.entries(kinds)) {
+      const file = join(dir, `${name}.json`);
+      await writeFile(file, JSON.stringify(resource));
+      const upload = await aidoc(['records', 'upload', file, '--account', 'dev:7']);
+      expect(upload.code, `${name}: ${upload.stdout}`).toBe(0);
+      expect(upload.json.schema).toBe(expected[name]);
+      const read = await aidoc(['records', 'read', upload.json.recordId, '--account', 'dev:7']);
+      expect(read.json.resource, name).toEqual(resource);
+      expect(read.json.via).toBe('owner');
+    }
+
+    // an opaque binary file: --out gives the same bytes back, JSON carries them as base64
+    const bytes = Buffer.alloc(300_000);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31 + 7) % 251;
+    const ecg = join(dir, 'ecg.edf');
+    await writeFile(ecg, bytes);
+    const file = await aidoc(['records', 'upload', ecg, '--category', 'ecg', '--account', 'dev:7']);
+    expect(file.json).toMatchObject({
+      kind: 'file',
+      schema: 'application/edf',
+      category: 'ecg',
+      size: bytes.length,
+    });
+    const out = join(dir, 'ecg-read.edf');
+    await aidoc(['records', 'read', file.json.recordId, '--account', 'dev:7', '--out', out]);
+    expect(Buffer.compare(await readFile(out), bytes)).toBe(0);
+    const asJson = await aidoc(['records', 'read', file.json.recordId, '--account', 'dev:7']);
+    expect(Buffer.compare(Buffer.from(asJson.json.dataBase64, 'base64'), bytes)).toBe(0);
+    const binaryOnTerminal = await aidoc(['records', 'read', file.json.recordId, '--account', 'dev:7'], {
+      tty: true,
+    });
+    expect(binaryOnTerminal.code).toBe(2);
+    expect(binaryOnTerminal.stderr).toContain('--out');
+    // a text file prints as text on a terminal
+    const note = join(dir, 'note.txt');
+    await writeFile(note, 'Allergic to penicillin.\n');
+    const text = await aidoc(['records', 'upload', note, '--category', 'notes', '--account', 'dev:7']);
+    const shown = await aidoc(['records', 'read', text.json.recordId, '--account', 'dev:7'], { tty: true });
+    expect(shown.stdout).toBe('Allergic to penicillin.\n');
+
+    // invalid FHIR: a heart rate in kilograms, an Observation without a code; nothing is registered
+    const before = await aidoc(['records', 'list', '--account', 'dev:7']);
+    const wrongUnit = heartRate(61, '2024-05-01T07:00:00Z');
+    wrongUnit.valueQuantity = { value: 61, unit: 'kg', system: 'http://unitsofmeasure.org', code: 'kg' };
+    const { code: _code, ...noCode } = glucose;
+    for (const [name, resource] of [
+      ['wrong-unit', wrongUnit],
+      ['no-code', noCode],
+    ] as const) {
+      const bad = join(dir, `${name}.json`);
+      await writeFile(bad, JSON.stringify(resource));
+      const refused = await aidoc(['records', 'upload', bad, '--account', 'dev:7']);
+      expect(refused.code, name).toBe(2);
+      expect(refused.json.error.code, name).toBe('INVALID_INPUT');
+    }
+    const after = await aidoc(['records', 'list', '--account', 'dev:7']);
+    expect(after.json.records).toHaveLength(before.json.records.length);
   });
 
   it('shows upload progress on a terminal and needs --category for a non-FHIR file', async () => {

@@ -86,7 +86,14 @@ export function parseAccountRef(raw: string): string {
     }
     return value;
   }
-  if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$/.test(value) && !/^0x[0-9a-fA-F]{40}$/.test(value)) {
+  if (/^0x/i.test(value)) {
+    // a mistyped address must not be taken for a keystore name
+    if (!/^0x[0-9a-fA-F]{40}$/.test(value)) {
+      throw new InvalidArgumentError('Expected an address: 0x followed by 40 hex digits.');
+    }
+    return value;
+  }
+  if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$/.test(value)) {
     throw new InvalidArgumentError(
       'Expected a keystore name (letters, digits, . _ -), an address, or dev:N.',
     );
@@ -104,9 +111,9 @@ export function parseAccountRef(raw: string): string {
  */
 export function parseKeystoreName(raw: string): string {
   const value = raw.trim();
-  if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$/.test(value) || value.startsWith('dev:')) {
+  if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$/.test(value) || /^0x/i.test(value) || value.startsWith('dev:')) {
     throw new InvalidArgumentError(
-      'Expected a name of letters, digits, ".", "_" or "-" (at most 64, not starting with "." or "-").',
+      'Expected a name of letters, digits, ".", "_" or "-" (at most 64, not starting with ".", "-" or "0x").',
     );
   }
   return value;
@@ -163,7 +170,8 @@ export function parseAddressRef(raw: string): string {
   if (/^0x[0-9a-fA-F]{40}$/.test(value)) return value;
   try {
     return parseAccountRef(value);
-  } catch {
+  } catch (error) {
+    if (/^0x/i.test(value)) throw error;
     throw new InvalidArgumentError('Expected an address (0x + 40 hex digits), a keystore name, or dev:N.');
   }
 }

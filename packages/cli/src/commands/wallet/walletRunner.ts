@@ -1,4 +1,3 @@
-import type { Address } from 'viem';
 import type { CliContext } from '../../cliContext';
 import type { GlobalFlags } from '../../options/globalOptions';
 import { printResult } from '../../output/printResult';
