@@ -147,13 +147,14 @@ export function createProgram(ctx: CliContext): Command {
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const ctx = createCliContext(io);
+  const program = createProgram(ctx);
   try {
-    await createProgram(ctx).parseAsync([...argv]);
+    await program.parseAsync([...argv]);
     return ExitCode.ok;
   } catch (thrown) {
     if (thrown instanceof CommanderError && thrown.exitCode === 0) return ExitCode.ok; // --help, --version
     if (thrown instanceof CommanderError && thrown.code === 'commander.help') return ExitCode.usage; // help shown
-    const error = thrown instanceof CommanderError ? usageError(thrown, argv) : thrown;
+    const error = thrown instanceof CommanderError ? usageError(thrown, commandPath(program, argv)) : thrown;
     const json = argv.includes('--json') || io.stdout.isTTY !== true;
     const options = { debug: ctx.debug, secrets: ctx.secrets };
     if (json) io.stdout.write(formatError(error, { ...options, json: true }));
@@ -164,14 +165,31 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-function usageError(error: CommanderError, argv: readonly string[]): AidocError {
-  const words = argv.slice(2);
-  const firstOption = words.findIndex((word) => word.startsWith('-'));
-  const command = ['aidoc', ...(firstOption === -1 ? words : words.slice(0, firstOption))].join(' ');
+function usageError(error: CommanderError, command: string): AidocError {
   return new AidocError('INVALID_INPUT', error.message.replace(/^error: /, ''), {
     details: `Run '${command} --help' for usage.`,
     data: { reason: error.code },
   });
+}
+
+/** The command an argv names (`aidoc records read`), skipping options and their values wherever they are. */
+function commandPath(program: Command, argv: readonly string[]): string {
+  const path = ['aidoc'];
+  let command = program;
+  const words = argv.slice(2);
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    if (word.startsWith('-')) {
+      const option = command.options.find((o) => o.long === word || o.short === word);
+      if (option && (option.required || option.optional)) i += 1; // its value
+      continue;
+    }
+    const sub = command.commands.find((c) => c.name() === word);
+    if (!sub) break;
+    path.push(word);
+    command = sub;
+  }
+  return path.join(' ');
 }
 
 function readVersion(): string {

@@ -439,6 +439,31 @@ describe('the data-access flow through the aidoc CLI', () => {
       expect(run.code, args.join(' ')).toBe(2);
       expect(run.json.error.code, args.join(' ')).toBe('INVALID_INPUT');
     }
+    // the usage hint names the command, wherever the global options stand
+    const early = await aidoc(['--account', 'dev:1', '--json', 'records', 'read', 'abc', '--log-access']);
+    expect(early.json.error.details).toBe("Run 'aidoc records read --help' for usage.");
+  });
+
+  it('documents every data command in --help', async () => {
+    const groups: Record<string, string[]> = {
+      wallet: ['new', 'import', 'list', 'balance', 'transfer'],
+      keys: ['register', 'show'],
+      records: ['upload', 'list', 'read', 'history'],
+      grant: ['create', 'revoke', 'rotate', 'list'],
+      access: ['request', 'approve', 'deny', 'withdraw', 'list'],
+    };
+    for (const [group, leaves] of Object.entries(groups)) {
+      const help = await aidoc([group, '--help'], { tty: true });
+      expect(help.code, group).toBe(0);
+      for (const leaf of leaves)
+        expect(help.stdout, `${group} ${leaf}`).toMatch(new RegExp(`\\n  ${leaf}\\b`));
+      for (const leaf of leaves) {
+        const leafHelp = await aidoc([group, leaf, '--help'], { tty: true });
+        for (const flag of ['--rpc', '--ipfs', '--account', '--password-file', '--json']) {
+          expect(leafHelp.stdout, `${group} ${leaf} ${flag}`).toContain(flag);
+        }
+      }
+    }
   });
 });
 
