@@ -17,6 +17,7 @@ import { ClassicLevel } from 'classic-level';
 import { type BlockHeader, headerFields } from './BlockHeader';
 import type { FlatState, TouchedKeys } from './FlatState';
 import { decodeQbftExtraData } from './qbftExtraData';
+import { type WalOp, WriteAheadLog } from './WriteAheadLog';
 import type { StoredBlock, StoredLog, StoredReceipt, StoredTx } from './StoredBlock';
 
 /** Bumped whenever the on-disk layout changes; a directory with another version is refused. */
@@ -31,7 +32,7 @@ const META_CHAIN_ID = Uint8Array.from([PREFIX.meta, ...enc.encode('chainId')]);
 /** Root of the persisted flat state (differs from the head block's after dev edits such as setBalance). */
 const META_STATE_ROOT = Uint8Array.from([PREFIX.meta, ...enc.encode('stateRoot')]);
 
-type BatchOp = { type: 'put'; key: Uint8Array; value: Uint8Array } | { type: 'del'; key: Uint8Array };
+type BatchOp = WalOp;
 
 function key(prefix: number, ...parts: Uint8Array[]): Uint8Array {
   let len = 1;
@@ -73,10 +74,14 @@ export interface LoadedChain {
  * in the kernel), a power cut may not; `fsync: true` makes every block survive power loss too.
  */
 export class ChainDatabase {
+  /** Batches logged but not yet applied to LevelDB. */
+  private unapplied: BatchOp[] = [];
+  private applying: Promise<void> | undefined;
+
   private constructor(
     private readonly db: ClassicLevel<Uint8Array, Uint8Array>,
     private readonly common: Common,
-    private readonly fsync: boolean,
+    private readonly wal: WriteAheadLog,
   ) {}
 
   /** Open (or create) the chain store in `dir`; refuses directories from other versions or chains. */
@@ -100,7 +105,11 @@ export class ChainDatabase {
         { details: locked ? 'Stop the other devnet or pick another --data-dir.' : undefined, cause: e },
       );
     }
-    const store = new ChainDatabase(db, common, opts.fsync === true);
+    // Batches acknowledged before a crash but not yet in LevelDB are replayed from the log first.
+    const { wal, pending } = WriteAheadLog.open(join(path, 'wal.log'), opts.fsync === true);
+    for (const batch of pending) await db.batch(batch, { sync: opts.fsync === true });
+    if (pending.length) wal.truncate();
+    const store = new ChainDatabase(db, common, wal);
     const version = await db.get(META_VERSION);
     if (version !== undefined) {
       const v = Number(bytesToBigInt(version));
@@ -159,8 +168,29 @@ export class ChainDatabase {
     return ops;
   }
 
+  /**
+   * Make a batch durable: one synchronous append to the write-ahead log (so the caller may acknowledge it
+   * as soon as this returns), then applied to LevelDB in the background, many batches at a time.
+   */
   private async write(ops: BatchOp[]): Promise<void> {
-    await this.db.batch(ops, { sync: this.fsync });
+    this.wal.append(ops);
+    for (const op of ops) this.unapplied.push(op);
+    this.applying ??= this.applyLogged();
+  }
+
+  private async applyLogged(): Promise<void> {
+    try {
+      while (this.unapplied.length > 0) {
+        const ops = this.unapplied;
+        this.unapplied = [];
+        await this.db.batch(ops);
+      }
+      // Everything logged is in LevelDB (nothing was appended since the last check: this runs to the end
+      // without yielding), so the log can start over.
+      this.wal.truncate();
+    } finally {
+      this.applying = undefined;
+    }
   }
 
   /** Persist the genesis block and state, and stamp the directory with the schema version. */
@@ -243,6 +273,8 @@ export class ChainDatabase {
   }
 
   async close(): Promise<void> {
+    while (this.applying) await this.applying;
+    this.wal.close();
     await this.db.close();
   }
 }
