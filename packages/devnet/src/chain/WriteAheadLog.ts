@@ -39,7 +39,7 @@ export class WriteAheadLog {
         if (o + HEADER + len > buf.length) break;
         const payload = buf.subarray(o + HEADER, o + HEADER + len);
         if (!checksum(payload).equals(sum)) break;
-        const decoded = RLP.decode(payload) as unknown as Uint8Array[][];
+        const decoded = RLP.decode(new Uint8Array(payload)) as unknown as Uint8Array[][];
         pending.push(
           decoded.map(([t, k, v]) =>
             t![0] === 1 ? { type: 'put', key: k!, value: v! } : { type: 'del', key: k! },
