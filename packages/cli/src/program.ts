@@ -7,6 +7,7 @@ import { deployOptions } from './commands/deploy/deployOptions';
 import { devnetFaultOptions, devnetRpcOption } from './commands/devnet/faultOptions';
 import { devnetUpOptions } from './commands/devnet/upOptions';
 import { addModelCommands } from './commands/model/addModelCommands';
+import { addMessagingCommands } from './commands/msg/addMessagingCommands';
 import { addOptions } from './options/addOptions';
 import { commandFlags, globalOptions } from './options/globalOptions';
 import { ExitCode, exitCodeFor } from './output/exitCodeFor';
@@ -133,6 +134,7 @@ export function createProgram(ctx: CliContext): Command {
 
   addDataCommands(program, ctx);
   addModelCommands(program, ctx);
+  addMessagingCommands(program, ctx);
   return program;
 }
 
