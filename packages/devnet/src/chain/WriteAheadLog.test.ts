@@ -40,7 +40,7 @@ describe('WriteAheadLog', () => {
     expect(WriteAheadLog.open(path, false).pending).toEqual([[{ type: 'put', key: b(7), value: b(70) }]]);
     // A flipped byte in the second record's payload fails its checksum.
     const flipped = Buffer.from(whole);
-    flipped[flipped.length - 1] ^= 0xff;
+    flipped[flipped.length - 1] = (flipped[flipped.length - 1] ?? 0) ^ 0xff;
     writeFileSync(path, flipped);
     expect(WriteAheadLog.open(path, false).pending).toHaveLength(1);
     // Garbage appended after valid records is ignored.
