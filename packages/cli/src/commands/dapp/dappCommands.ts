@@ -1,4 +1,5 @@
 import type { DAppInfo, RegisteredDApp } from '@aidoc/sdk';
+import { AidocError } from '@aidoc/sdk/errors';
 import { requireAccount } from '../../account/resolveAccount';
 import type { CliContext } from '../../cliContext';
 import type { GlobalFlags } from '../../options/globalOptions';
@@ -20,7 +21,8 @@ export interface DAppRegisterResult extends RegisteredDApp {
 }
 
 /**
- * Register a DApp owned by `--account`, with its encryption key and the topics it accepts.
+ * Register a DApp owned by `--account`, with its encryption key and the topics it accepts; a taken name is
+ * refused with `ALREADY_KNOWN`.
  *
  * @example
  * ```ts
@@ -31,11 +33,24 @@ export async function dappRegister(flags: DAppRegisterFlags, ctx: CliContext): P
   const account = await requireAccount(flags, ctx, 'Registering a DApp');
   const aidoc = await connectAidoc(flags, ctx, account);
   const topicNames = flags.topics ?? [];
-  const registered = await aidoc.messaging.register({
-    name: flags.name,
-    topics: topicNames,
-    ...(flags.key !== undefined ? { encryptionKey: flags.key } : {}),
-  });
+  let registered: RegisteredDApp;
+  try {
+    registered = await aidoc.messaging.register({
+      name: flags.name,
+      topics: topicNames,
+      ...(flags.key !== undefined ? { encryptionKey: flags.key } : {}),
+    });
+  } catch (error) {
+    // The SDK reports a taken name as INVALID_INPUT; for the command line that is a refusal (exit 1).
+    if (AidocError.is(error, 'INVALID_INPUT') && error.data?.contractError === 'NameTaken') {
+      throw new AidocError('ALREADY_KNOWN', `A DApp named "${flags.name}" is already registered.`, {
+        details: 'Pick another --name, or see it with `aidoc dapp show NAME`.',
+        cause: error,
+        data: error.data,
+      });
+    }
+    throw error;
+  }
   return { ...registered, owner: account.address, topicNames };
 }
 

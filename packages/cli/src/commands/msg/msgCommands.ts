@@ -102,7 +102,7 @@ export interface MsgAckResult {
 
 /**
  * Acknowledge a received message once, as the owner of the receiving DApp, optionally with a result
- * (encrypted to the sender DApp's key and stored in IPFS).
+ * (encrypted to the sender DApp's key and stored in IPFS). A second ack is refused with `ALREADY_KNOWN`.
  *
  * @example
  * ```ts
@@ -120,15 +120,29 @@ export async function msgAck(flags: MsgAckFlags, ctx: CliContext): Promise<MsgAc
   const account = await requireAccount(flags, ctx, 'Acknowledging a message');
   const aidoc = await connectAidoc(flags, ctx, account);
   const [from, to] = await Promise.all([aidoc.messaging.get(flags.from), aidoc.messaging.get(flags.to)]);
-  const acked = await aidoc.messaging.ack(
-    {
-      fromDapp: from.dappId,
-      toDapp: to.dappId,
-      sequence: flags.seq,
-      ...(flags.topic !== undefined ? { topic: flags.topic } : {}),
-    },
-    result,
-    flags.encrypt === false ? { encrypt: false } : {},
-  );
+  let acked: { txHash: `0x${string}`; resultCid: string };
+  try {
+    acked = await aidoc.messaging.ack(
+      {
+        fromDapp: from.dappId,
+        toDapp: to.dappId,
+        sequence: flags.seq,
+        ...(flags.topic !== undefined ? { topic: flags.topic } : {}),
+      },
+      result,
+      flags.encrypt === false ? { encrypt: false } : {},
+    );
+  } catch (error) {
+    // The SDK reports a second ack as INVALID_INPUT; for the command line that is a refusal (exit 1), not a
+    // usage error (exit 2).
+    if (AidocError.is(error, 'INVALID_INPUT') && error.data?.contractError === 'AlreadyAcked') {
+      throw new AidocError(
+        'ALREADY_KNOWN',
+        `Message #${flags.seq} from DApp ${from.dappId} to DApp ${to.dappId} was already acknowledged.`,
+        { cause: error, data: error.data },
+      );
+    }
+    throw error;
+  }
   return { fromDapp: from.dappId, toDapp: to.dappId, sequence: flags.seq, ...acked };
 }
