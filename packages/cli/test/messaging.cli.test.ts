@@ -85,7 +85,11 @@ describe('aidoc dapp, msg and notify against a devnet', () => {
       'dev:1',
     ]);
     expect(ocr.code, ocr.stdout).toBe(0);
-    expect(ocr.json).toMatchObject({ name: 'lab-ocr', owner: ocrOwner.address, topicNames: ['lab-sheet.result'] });
+    expect(ocr.json).toMatchObject({
+      name: 'lab-ocr',
+      owner: ocrOwner.address,
+      topicNames: ['lab-sheet.result'],
+    });
     ocrId = ocr.json.dappId;
     const interpreter = await aidoc([
       '--account',
@@ -103,7 +107,13 @@ describe('aidoc dapp, msg and notify against a devnet', () => {
     expect(interpreter.json.topics).toHaveLength(2);
     expect(BigInt(interpreterId)).toBeGreaterThan(BigInt(ocrId));
 
-    const shown = await aidoc(['dapp', 'show', 'lab-interpreter', '--accepts', 'lab-sheet.values,lab-sheet.fax']);
+    const shown = await aidoc([
+      'dapp',
+      'show',
+      'lab-interpreter',
+      '--accepts',
+      'lab-sheet.values,lab-sheet.fax',
+    ]);
     expect(shown.code).toBe(0);
     expect(shown.json).toMatchObject({
       dappId: interpreterId,
@@ -192,7 +202,18 @@ describe('aidoc dapp, msg and notify against a devnet', () => {
   });
 
   it('refuses bad sends with typed errors and exit codes 1 (refused) and 2 (usage)', async () => {
-    const unknown = await aidoc(['msg', 'send', '--to', 'no-such-dapp', '--topic', 't', '--data', '1', '--account', 'dev:1']);
+    const unknown = await aidoc([
+      'msg',
+      'send',
+      '--to',
+      'no-such-dapp',
+      '--topic',
+      't',
+      '--data',
+      '1',
+      '--account',
+      'dev:1',
+    ]);
     expect(unknown.code).toBe(1);
     expect(unknown.json.error.code).toBe('NOT_FOUND');
     const topic = await aidoc([
@@ -243,7 +264,16 @@ describe('aidoc dapp, msg and notify against a devnet', () => {
     ]);
     expect(both.code).toBe(2);
     expect(both.json.error.code).toBe('INVALID_INPUT');
-    const neither = await aidoc(['msg', 'send', '--to', 'lab-interpreter', '--topic', 'lab-sheet.values', '--account', 'dev:1']);
+    const neither = await aidoc([
+      'msg',
+      'send',
+      '--to',
+      'lab-interpreter',
+      '--topic',
+      'lab-sheet.values',
+      '--account',
+      'dev:1',
+    ]);
     expect(neither.code).toBe(2);
     const badJson = await aidoc(['msg', 'send', '--to', 'x', '--topic', 't', '--data', '{glucose:1}']);
     expect(badJson.code).toBe(2);
@@ -252,15 +282,49 @@ describe('aidoc dapp, msg and notify against a devnet', () => {
     const badMax = await aidoc(['msg', 'listen', 'lab-interpreter', '--cursor', cursor(), '--max', '0']);
     expect(badMax.code).toBe(2);
     // nothing was sent by any refusal: the channel is still at 3 messages
-    const next = await aidoc(['msg', 'send', '--to', 'lab-interpreter', '--topic', 'lab-sheet.values', '--data', '4', '--account', 'dev:1']);
+    const next = await aidoc([
+      'msg',
+      'send',
+      '--to',
+      'lab-interpreter',
+      '--topic',
+      'lab-sheet.values',
+      '--data',
+      '4',
+      '--account',
+      'dev:1',
+    ]);
     expect(next.json.sequence).toBe('4');
   });
 
   it('listens with --max as JSON lines, in order, and writes the cursor; a second listen prints only new messages', async () => {
-    const first = await aidoc(['msg', 'listen', 'lab-interpreter', '--cursor', cursor(), '--max', '4', '--json', '--account', 'dev:2']);
+    const first = await aidoc([
+      'msg',
+      'listen',
+      'lab-interpreter',
+      '--cursor',
+      cursor(),
+      '--max',
+      '4',
+      '--json',
+      '--account',
+      'dev:2',
+    ]);
     expect(first.code, first.stdout + first.stderr).toBe(0);
-    expect(first.lines.map((l) => l.event)).toEqual(['listening', 'message', 'message', 'message', 'message', 'stopped']);
-    expect(first.lines[0]).toMatchObject({ dappId: interpreterId, name: 'lab-interpreter', channels: {}, max: 4 });
+    expect(first.lines.map((l) => l.event)).toEqual([
+      'listening',
+      'message',
+      'message',
+      'message',
+      'message',
+      'stopped',
+    ]);
+    expect(first.lines[0]).toMatchObject({
+      dappId: interpreterId,
+      name: 'lab-interpreter',
+      channels: {},
+      max: 4,
+    });
     const messages = first.lines.slice(1, 5);
     expect(messages.map((m) => m.sequence)).toEqual(['1', '2', '3', '4']);
     expect(messages.every((m) => m.fromDapp === ocrId && m.toDapp === interpreterId)).toBe(true);
@@ -295,7 +359,17 @@ describe('aidoc dapp, msg and notify against a devnet', () => {
       ]);
       expect(sent.code).toBe(0);
     }
-    const second = await aidoc(['msg', 'listen', 'lab-interpreter', '--cursor', cursor(), '--max', '2', '--account', 'dev:2']);
+    const second = await aidoc([
+      'msg',
+      'listen',
+      'lab-interpreter',
+      '--cursor',
+      cursor(),
+      '--max',
+      '2',
+      '--account',
+      'dev:2',
+    ]);
     expect(second.code, second.stdout + second.stderr).toBe(0);
     expect(second.lines[0]!.channels).toEqual({ [ocrId]: '4' });
     const again = second.lines.filter((l) => l.event === 'message');
@@ -373,12 +447,26 @@ describe('aidoc dapp, msg and notify against a devnet', () => {
     expect(sent.code).toBe(0);
     const io = terminalIo();
     const code = await runCli(
-      ['node', 'aidoc', 'msg', 'listen', 'lab-interpreter', '--cursor', cursor(), '--max', '1', '--account', 'dev:2'],
+      [
+        'node',
+        'aidoc',
+        'msg',
+        'listen',
+        'lab-interpreter',
+        '--cursor',
+        cursor(),
+        '--max',
+        '1',
+        '--account',
+        'dev:2',
+      ],
       io,
     );
     const text = io.text();
     expect(code, text).toBe(0);
-    expect(text).toContain(`Listening for messages to DApp ${interpreterId} (lab-interpreter), resuming after #7 from DApp ${ocrId}`);
+    expect(text).toContain(
+      `Listening for messages to DApp ${interpreterId} (lab-interpreter), resuming after #7 from DApp ${ocrId}`,
+    );
     expect(text).toContain(`#8 from DApp ${ocrId}  lab-sheet.values`);
     expect(text).toContain('{"glucose":4.2}');
     expect(text).toContain('Stopped after 1 message; cursor saved in');
@@ -404,17 +492,54 @@ describe('aidoc dapp, msg and notify against a devnet', () => {
     expect(acked.json).toMatchObject({ fromDapp: ocrId, toDapp: interpreterId, sequence: '1' });
     expect(acked.json.resultCid).toMatch(/^b/);
     const ocr = await createAidoc({ rpc: devnet.rpcUrl, ipfs: devnet.ipfsUrl, signer: ocrOwner });
-    const ack = await ocr.messaging.waitForAck({ fromDapp: 'lab-ocr', toDapp: 'lab-interpreter', sequence: 1n });
+    const ack = await ocr.messaging.waitForAck({
+      fromDapp: 'lab-ocr',
+      toDapp: 'lab-interpreter',
+      sequence: 1n,
+    });
     expect(ack.result).toEqual({ flagged: ['glucose'] });
     expect(ack.txHash).toBe(acked.json.txHash);
 
-    const twice = await aidoc(['msg', 'ack', '--from', ocrId, '--to', interpreterId, '--seq', '1', '--account', 'dev:2']);
+    const twice = await aidoc([
+      'msg',
+      'ack',
+      '--from',
+      ocrId,
+      '--to',
+      interpreterId,
+      '--seq',
+      '1',
+      '--account',
+      'dev:2',
+    ]);
     expect(twice.code).toBe(1);
     expect(twice.json.error.code).toBe('ALREADY_KNOWN');
-    const notOwner = await aidoc(['msg', 'ack', '--from', ocrId, '--to', interpreterId, '--seq', '2', '--account', 'dev:1']);
+    const notOwner = await aidoc([
+      'msg',
+      'ack',
+      '--from',
+      ocrId,
+      '--to',
+      interpreterId,
+      '--seq',
+      '2',
+      '--account',
+      'dev:1',
+    ]);
     expect(notOwner.code).toBe(1);
     expect(notOwner.json.error.code).toBe('UNAUTHORIZED');
-    const plain = await aidoc(['msg', 'ack', '--from', ocrId, '--to', interpreterId, '--seq', '2', '--account', 'dev:2']);
+    const plain = await aidoc([
+      'msg',
+      'ack',
+      '--from',
+      ocrId,
+      '--to',
+      interpreterId,
+      '--seq',
+      '2',
+      '--account',
+      'dev:2',
+    ]);
     expect(plain.code).toBe(0);
     expect(plain.json.resultCid).toBe('');
   });
@@ -437,7 +562,9 @@ describe('aidoc dapp, msg and notify against a devnet', () => {
     ]);
     expect(early.code).toBe(1);
     expect(early.json.error.code).toBe('ACCESS_DENIED');
-    expect((await aidoc(['notify', 'list', '--account', 'dev:3', '--state', state])).json.notifications).toEqual([]);
+    expect(
+      (await aidoc(['notify', 'list', '--account', 'dev:3', '--state', state])).json.notifications,
+    ).toEqual([]);
 
     const allowed = await aidoc(['notify', 'allow', 'lab-interpreter', '--account', 'dev:3']);
     expect(allowed.code).toBe(0);
@@ -456,12 +583,19 @@ describe('aidoc dapp, msg and notify against a devnet', () => {
     ]);
     expect(sent.code, sent.stdout).toBe(0);
     expect(sent.json.id).toMatch(/^0x[0-9a-f]{64}-\d+$/);
-    const stored = await fetch(`${devnet.ipfsUrl}/api/v0/cat?arg=${sent.json.payloadCid}`, { method: 'POST' });
+    const stored = await fetch(`${devnet.ipfsUrl}/api/v0/cat?arg=${sent.json.payloadCid}`, {
+      method: 'POST',
+    });
     expect(Buffer.from(await stored.arrayBuffer()).toString('latin1')).not.toContain('Glucose is high');
 
     const unread = await aidoc(['notify', 'list', '--unread', '--account', 'dev:3', '--state', state]);
     expect(unread.json.notifications).toEqual([
-      expect.objectContaining({ id: sent.json.id, user: patient.address, dappId: interpreterId, read: false }),
+      expect.objectContaining({
+        id: sent.json.id,
+        user: patient.address,
+        dappId: interpreterId,
+        read: false,
+      }),
     ]);
     const read = await aidoc(['notify', 'read', sent.json.id, '--account', 'dev:3', '--state', state]);
     expect(read.code, read.stdout).toBe(0);
@@ -472,17 +606,39 @@ describe('aidoc dapp, msg and notify against a devnet', () => {
       body: { text: 'Glucose is high: please see your doctor.' },
       read: true,
     });
-    expect((await aidoc(['notify', 'list', '--unread', '--account', 'dev:3', '--state', state])).json.notifications).toEqual([]);
+    expect(
+      (await aidoc(['notify', 'list', '--unread', '--account', 'dev:3', '--state', state])).json
+        .notifications,
+    ).toEqual([]);
     const all = await aidoc(['notify', 'list', '--user', patient.address, '--state', state]);
     expect(all.json.notifications.map((n: { read: boolean }) => n.read)).toEqual([true]);
     // someone else cannot read the patient's notification
-    const other = await aidoc(['notify', 'read', sent.json.id, '--account', 'dev:4', '--state', join(dir, 'x.json')]);
+    const other = await aidoc([
+      'notify',
+      'read',
+      sent.json.id,
+      '--account',
+      'dev:4',
+      '--state',
+      join(dir, 'x.json'),
+    ]);
     expect(other.code).toBe(1);
     expect(other.json.error.code).toBe('DECRYPTION_FAILED');
 
     const revoked = await aidoc(['notify', 'allow', 'lab-interpreter', '--revoke', '--account', 'dev:3']);
     expect(revoked.json.allowed).toBe(false);
-    const after = await aidoc(['notify', 'send', '--user', patient.address, '--topic', 't', '--data', '1', '--account', 'dev:2']);
+    const after = await aidoc([
+      'notify',
+      'send',
+      '--user',
+      patient.address,
+      '--topic',
+      't',
+      '--data',
+      '1',
+      '--account',
+      'dev:2',
+    ]);
     expect(after.json.error.code).toBe('ACCESS_DENIED');
     expect((await aidoc(['notify', 'read', 'not-an-id', '--account', 'dev:3'])).code).toBe(2);
   });
