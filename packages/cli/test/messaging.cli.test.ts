@@ -380,6 +380,26 @@ describe('aidoc dapp, msg and notify against a devnet', () => {
     expect(JSON.parse(await readFile(cursor(), 'utf8')).channels).toEqual({ [ocrId]: '6' });
   });
 
+  it('--finalized delivers from finalized blocks (every committed QBFT block is final)', async () => {
+    const fresh = join(dir, 'finalized.cursor.json');
+    const run = await aidoc([
+      'msg',
+      'listen',
+      interpreterId,
+      '--cursor',
+      fresh,
+      '--max',
+      '2',
+      '--finalized',
+      '--account',
+      'dev:2',
+    ]);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.lines[0]).toMatchObject({ finality: 'finalized', channels: {} });
+    expect(run.lines.filter((l) => l.event === 'message').map((m) => m.sequence)).toEqual(['1', '2']);
+    expect(JSON.parse(await readFile(fresh, 'utf8')).channels).toEqual({ [ocrId]: '2' });
+  });
+
   it('listening needs the DApp owner: another account is refused', async () => {
     const other = await aidoc([
       'msg',
