@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { type Devnet, startDevnet } from '@aidoc/devnet';
 import { walletAccountFromMnemonic } from '@aidoc/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../src/program';
 import {
   bloodPressure,
   dischargeLetter,
@@ -13,6 +12,7 @@ import {
   labReport,
   vitalsBundle,
 } from '../../sdk/test/fhirFixtures';
+import { runCli } from '../src/program';
 import { collectIo } from './collectOutput';
 import { spawnCli } from './spawnCli';
 

@@ -1,5 +1,5 @@
-import { AidocError } from './errors/AidocError';
 import { type Address, getAddress, getContractAddress } from 'viem';
+import { AidocError } from './errors/AidocError';
 import { type SystemContractName, systemCreateOrder } from './systemContracts';
 
 /**

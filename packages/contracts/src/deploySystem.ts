@@ -1,7 +1,7 @@
-import { AidocError } from './errors/AidocError';
 import type { Account, Address, Chain, Hash, PublicClient, Transport, WalletClient } from 'viem';
 import { getAddress, isAddressEqual } from 'viem';
 import { computeCreateAddresses, computeSystemAddresses } from './computeSystemAddresses';
+import { AidocError } from './errors/AidocError';
 import type { SystemContractName, SystemCreateName } from './systemContracts';
 import { type SystemDeploymentParams, systemDeploymentPlan } from './systemDeploymentPlan';
 

@@ -1,4 +1,3 @@
-import { AidocError } from './errors/AidocError';
 import {
   type Abi,
   type Address,
@@ -14,6 +13,7 @@ import {
   zeroHash,
 } from 'viem';
 import { computeCreateAddresses } from './computeSystemAddresses';
+import { AidocError } from './errors/AidocError';
 import {
   aidTokenAbi,
   aidTokenBytecode,

@@ -5,15 +5,6 @@ export {
   createContentServer,
 } from './content/createContentServer';
 export { type ContentStoreOptions, createContentStore } from './content/createContentStore';
-export { startDevnet } from './startDevnet';
-export type {
-  BlockSummary,
-  DevAccount,
-  Devnet,
-  DevnetLogEvent,
-  DevnetOptions,
-  Eip1193Provider,
-} from './types';
 export {
   createInferenceServer,
   type InferenceServer,
@@ -24,3 +15,12 @@ export {
   type ReferenceModel,
   referenceModels,
 } from './inference';
+export { startDevnet } from './startDevnet';
+export type {
+  BlockSummary,
+  DevAccount,
+  Devnet,
+  DevnetLogEvent,
+  DevnetOptions,
+  Eip1193Provider,
+} from './types';

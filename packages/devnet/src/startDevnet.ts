@@ -11,10 +11,10 @@ import { QbftEngine } from './consensus/qbft/QbftEngine';
 import { qbftMethods } from './consensus/qbft/qbftMethods';
 import type { ContentStore } from './content/ContentStore';
 import { type ContentServer, createContentServer } from './content/createContentServer';
-import { type InferenceServer, createInferenceServer } from './inference/createInferenceServer';
-import { publishReferenceModels } from './inference/publishReferenceModels';
 import { createContentStore } from './content/createContentStore';
 import { DevnetProvider } from './DevnetProvider';
+import { createInferenceServer, type InferenceServer } from './inference/createInferenceServer';
+import { publishReferenceModels } from './inference/publishReferenceModels';
 import { debugMethods } from './rpc/debugMethods';
 import { devMethods } from './rpc/devMethods';
 import { ethMethods } from './rpc/ethMethods';
@@ -99,7 +99,10 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     options.inferencePort !== undefined &&
     (!Number.isInteger(options.inferencePort) || options.inferencePort < 0 || options.inferencePort > 65535)
   ) {
-    throw new AidocError('INVALID_INPUT', `inferencePort must be an integer from 0 to 65535, got ${String(options.inferencePort)}`);
+    throw new AidocError(
+      'INVALID_INPUT',
+      `inferencePort must be an integer from 0 to 65535, got ${String(options.inferencePort)}`,
+    );
   }
   const inferencePort = options.inferencePort ?? (port === 0 ? 0 : 9000);
   if (options.withModels && options.listen === false) {
@@ -111,11 +114,17 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
   const balance = (options.balance ?? 10_000n) * ETHER;
   const validatorCount = options.validators ?? 4;
   if (!Number.isInteger(validatorCount) || validatorCount < 1 || validatorCount > 64) {
-    throw new AidocError('INVALID_INPUT', `validators must be an integer from 1 to 64, got ${String(options.validators)}`);
+    throw new AidocError(
+      'INVALID_INPUT',
+      `validators must be an integer from 1 to 64, got ${String(options.validators)}`,
+    );
   }
   const roundTimeoutMs = options.roundTimeout ?? 1000;
   if (!Number.isInteger(roundTimeoutMs) || roundTimeoutMs < 10 || roundTimeoutMs > 600_000) {
-    throw new AidocError('INVALID_INPUT', `roundTimeout must be an integer of milliseconds from 10 to 600000, got ${String(options.roundTimeout)}`);
+    throw new AidocError(
+      'INVALID_INPUT',
+      `roundTimeout must be an integer of milliseconds from 10 to 600000, got ${String(options.roundTimeout)}`,
+    );
   }
   const producer = new QbftEngine({
     keys: Array.from({ length: validatorCount }, (_, i) => devnetValidatorKey(i)),
@@ -287,7 +296,11 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     const { createAidoc } = await import('@aidoc/sdk');
     const aidoc = await createAidoc({ provider, ipfs: ipfs.url, signer: accounts[0]!.privateKey });
     const published = await publishReferenceModels(aidoc.models);
-    log({ level: 'info', msg: 'reference models published', models: published.map((m) => `${m.name}@${m.version}`) });
+    log({
+      level: 'info',
+      msg: 'reference models published',
+      models: published.map((m) => `${m.name}@${m.version}`),
+    });
   }
   log({
     level: 'info',

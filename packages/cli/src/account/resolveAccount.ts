@@ -1,5 +1,5 @@
-import { AidocError } from '@aidoc/sdk/errors';
 import { type WalletAccount, walletAccountFromMnemonic } from '@aidoc/sdk';
+import { AidocError } from '@aidoc/sdk/errors';
 import type { CliContext } from '../cliContext';
 import { parseAccountRef } from '../options/dataOptionParsers';
 import { fromEnv } from '../options/globalOptions';

@@ -1,6 +1,6 @@
 import { type AidocClient, createAidoc, type WalletAccount } from '@aidoc/sdk';
-import { type GlobalFlags, resolveEndpoints } from '../options/globalOptions';
 import type { CliContext } from '../cliContext';
+import { type GlobalFlags, resolveEndpoints } from '../options/globalOptions';
 
 /**
  * Connect an AIDOC client to the chain and content store the global options name, signing as `signer`

@@ -43,7 +43,9 @@ export class BlockStore {
     }
     this.blocks.push(block);
     this.byHash.set(block.hash, block);
-    block.transactions.forEach((t, index) => this.txIndex.set(t.hash, { block, index }));
+    block.transactions.forEach((t, index) => {
+      this.txIndex.set(t.hash, { block, index });
+    });
   }
 
   /** Remove blocks above `n`; returns the removed blocks (newest first). */

@@ -17,8 +17,8 @@ import { ClassicLevel } from 'classic-level';
 import { type BlockHeader, headerFields } from './BlockHeader';
 import type { FlatState, TouchedKeys } from './FlatState';
 import { decodeQbftExtraData } from './qbftExtraData';
-import { type WalOp, WriteAheadLog } from './WriteAheadLog';
 import type { StoredBlock, StoredLog, StoredReceipt, StoredTx } from './StoredBlock';
+import { type WalOp, WriteAheadLog } from './WriteAheadLog';
 
 /** Bumped whenever the on-disk layout changes; a directory with another version is refused. */
 export const CHAIN_SCHEMA_VERSION = 1;

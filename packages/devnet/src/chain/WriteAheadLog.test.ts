@@ -13,7 +13,10 @@ describe('WriteAheadLog', () => {
     const path = join(dir, 'a.log');
     const { wal } = WriteAheadLog.open(path, false);
     wal.append([{ type: 'put', key: b(1), value: b(10) }]);
-    wal.append([{ type: 'del', key: b(1) }, { type: 'put', key: b(2), value: b(20, 21) }]);
+    wal.append([
+      { type: 'del', key: b(1) },
+      { type: 'put', key: b(2), value: b(20, 21) },
+    ]);
     wal.close();
     const { wal: again, pending } = WriteAheadLog.open(path, false);
     expect(pending).toEqual([

@@ -55,7 +55,9 @@ export class WriteAheadLog {
   append(ops: WalOp[]): void {
     const payload = RLP.encode(
       ops.map((op) =>
-        op.type === 'put' ? [Uint8Array.of(1), op.key, op.value] : [Uint8Array.of(0), op.key, new Uint8Array()],
+        op.type === 'put'
+          ? [Uint8Array.of(1), op.key, op.value]
+          : [Uint8Array.of(0), op.key, new Uint8Array()],
       ),
     );
     const record = Buffer.allocUnsafe(HEADER + payload.length);

@@ -65,7 +65,8 @@ export class SingleValidatorProducer implements BlockProducer {
 
   flushPending(): Promise<void> | undefined {
     const chain = this.chain;
-    if (!chain || this.stopped || !this.automine || this.blockTime > 0 || !chain.hasExecutable()) return undefined;
+    if (!chain || this.stopped || !this.automine || this.blockTime > 0 || !chain.hasExecutable())
+      return undefined;
     return this.drain();
   }
 

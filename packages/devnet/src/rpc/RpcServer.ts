@@ -106,7 +106,9 @@ async function handleHttp(
     if (res.headersSent) return;
     res.writeHead(413, { 'content-type': 'application/json', connection: 'close', ...CORS });
     const socket = req.socket;
-    res.end(errorBody(-32005, `request body too large: at most ${MAX_BODY_BYTES} bytes`), () => socket?.destroy());
+    res.end(errorBody(-32005, `request body too large: at most ${MAX_BODY_BYTES} bytes`), () =>
+      socket?.destroy(),
+    );
   };
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > MAX_BODY_BYTES) {

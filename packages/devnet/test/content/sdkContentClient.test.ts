@@ -1,7 +1,6 @@
-import { AidocError } from '@aidoc/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The SDK's content module, by path until packages/sdk/src/index.ts re-exports it.
-import { createContentClient } from '@aidoc/sdk';
+import { AidocError, createContentClient } from '@aidoc/sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ContentServer, createContentServer } from '../../src/content';
 
 describe('SDK content module (kubo-rpc-client) against the devnet server', () => {

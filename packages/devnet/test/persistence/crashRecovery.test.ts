@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { startDevnet } from '@aidoc/devnet';
 import { type Hex, parseGwei } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startDevnet } from '@aidoc/devnet';
 
 const repo = resolve(__dirname, '../../../..');
 const DEV_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80' as const;
@@ -129,7 +129,9 @@ describe('persistence: kill -9 under load', () => {
           try {
             const hash = await rpc<Hex>(dev.rpc, 'eth_sendRawTransaction', [raw]);
             nonce++;
-            const receipt = await rpc<Record<string, unknown> | null>(dev.rpc, 'eth_getTransactionReceipt', [hash]);
+            const receipt = await rpc<Record<string, unknown> | null>(dev.rpc, 'eth_getTransactionReceipt', [
+              hash,
+            ]);
             if (receipt) seen.set(hash, receipt);
           } catch {
             return; // the process died under us

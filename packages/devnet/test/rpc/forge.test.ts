@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Devnet, startDevnet } from '@aidoc/devnet';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const repo = resolve(__dirname, '../../../..');
@@ -72,13 +72,19 @@ contract Deploy {
     const address = /Deployed to: (0x[0-9a-fA-F]{40})/.exec(stdout)?.[1];
     const hash = /Transaction hash: (0x[0-9a-fA-F]{64})/.exec(stdout)?.[1];
     expect(address).toBeDefined();
-    const receipt = (await devnet.provider.request({ method: 'eth_getTransactionReceipt', params: [hash] })) as {
+    const receipt = (await devnet.provider.request({
+      method: 'eth_getTransactionReceipt',
+      params: [hash],
+    })) as {
       status: string;
       contractAddress: string;
     };
     expect(receipt.status).toBe('0x1');
     expect(receipt.contractAddress.toLowerCase()).toBe(address!.toLowerCase());
-    const code = (await devnet.provider.request({ method: 'eth_getCode', params: [address, 'latest'] })) as string;
+    const code = (await devnet.provider.request({
+      method: 'eth_getCode',
+      params: [address, 'latest'],
+    })) as string;
     expect(code.length).toBeGreaterThan(10);
   });
 
@@ -101,7 +107,10 @@ contract Deploy {
     expect(receipts.every((r) => r.status === '0x1')).toBe(true);
     const counter = receipts[0]!.contractAddress!;
     // n() after two inc() calls.
-    const n = await devnet.provider.request({ method: 'eth_call', params: [{ to: counter, data: '0x2e52d606' }] });
+    const n = await devnet.provider.request({
+      method: 'eth_call',
+      params: [{ to: counter, data: '0x2e52d606' }],
+    });
     expect(BigInt(n as string)).toBe(2n);
   });
 });

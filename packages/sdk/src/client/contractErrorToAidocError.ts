@@ -1,6 +1,6 @@
 import { BaseError, ContractFunctionRevertedError } from 'viem';
-import { AidocError } from '../errors';
 import type { AidocErrorCode } from '../errors';
+import { AidocError } from '../errors';
 
 const byContractError: Record<string, { code: AidocErrorCode; hint?: string }> = {
   AccessDenied: { code: 'ACCESS_DENIED', hint: 'There is no valid grant (none, expired or revoked).' },

@@ -1,6 +1,3 @@
-import { type ModelsApi, createModelsApi } from '../models/createModelsApi';
-import { type MessagingApi, createMessagingApi } from '../messaging/createMessagingApi';
-import { type NotificationsApi, createNotificationsApi } from '../notifications/createNotificationsApi';
 import {
   type Account,
   createPublicClient,
@@ -21,6 +18,9 @@ import { deriveEncryptionKey } from '../crypto/deriveEncryptionKey';
 import { type EncryptionKeyPair, encryptionKeyPairFromSecret } from '../crypto/encryptionKeyPair';
 import { AidocError } from '../errors';
 import { createGrantsApi, type GrantsApi } from '../grants/createGrantsApi';
+import { createMessagingApi, type MessagingApi } from '../messaging/createMessagingApi';
+import { createModelsApi, type ModelsApi } from '../models/createModelsApi';
+import { createNotificationsApi, type NotificationsApi } from '../notifications/createNotificationsApi';
 import { createRecordsApi, type RecordsApi } from '../records/createRecordsApi';
 import { type WalletAccount, walletAccountFromPrivateKey } from '../wallet/walletAccount';
 import type { AidocContext, AidocContracts } from './AidocContext';

@@ -1,5 +1,5 @@
-import { AidocError } from '../errors';
 import type { AidocErrorCode } from '../errors';
+import { AidocError } from '../errors';
 
 const byContractError: Record<string, { code: AidocErrorCode; hint: string }> = {
   UnknownDApp: { code: 'NOT_FOUND', hint: 'No DApp has this id; check it with `aidoc dapp show`.' },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { AidocError } from '../errors';
 import type { AidocErrorCode } from '../errors';
+import { AidocError } from '../errors';
 import {
   decodeInferOutput,
   encodeInferInput,

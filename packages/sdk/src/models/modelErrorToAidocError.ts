@@ -1,6 +1,6 @@
 import { contractErrorToAidocError } from '../client/contractErrorToAidocError';
-import { AidocError } from '../errors';
 import type { AidocErrorCode } from '../errors';
+import { AidocError } from '../errors';
 
 const byModelRegistryError: Record<string, { code: AidocErrorCode; hint: string }> = {
   VersionExists: {

@@ -1,7 +1,7 @@
 import type { AccessRequestInfo } from '@aidoc/sdk';
 import type { Address, Hash } from 'viem';
-import { resolveAddress } from '../../account/resolveAddress';
 import { requireAccount } from '../../account/resolveAccount';
+import { resolveAddress } from '../../account/resolveAddress';
 import type { CliContext } from '../../cliContext';
 import type { GlobalFlags } from '../../options/globalOptions';
 import { connectAidoc } from '../connectAidoc';

@@ -1,8 +1,8 @@
 import type { GrantInfo, GrantResult, RotateResult } from '@aidoc/sdk';
 import { AidocError } from '@aidoc/sdk/errors';
 import type { Address, Hash } from 'viem';
-import { resolveAddress } from '../../account/resolveAddress';
 import { requireAccount } from '../../account/resolveAccount';
+import { resolveAddress } from '../../account/resolveAddress';
 import type { CliContext } from '../../cliContext';
 import type { GlobalFlags } from '../../options/globalOptions';
 import { connectAidoc } from '../connectAidoc';

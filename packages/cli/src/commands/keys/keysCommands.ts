@@ -1,6 +1,6 @@
 import type { Address, Hash, Hex } from 'viem';
-import { resolveAddress } from '../../account/resolveAddress';
 import { requireAccount } from '../../account/resolveAccount';
+import { resolveAddress } from '../../account/resolveAddress';
 import type { CliContext } from '../../cliContext';
 import type { GlobalFlags } from '../../options/globalOptions';
 import { connectAidoc } from '../connectAidoc';
