@@ -2,6 +2,7 @@ import type { Workload } from '../harness/types';
 import { consensusWorkload } from './consensus';
 import { contentWorkload } from './content';
 import { contractsWorkload } from './contracts';
+import { recordsWorkload } from './records';
 import { rpcWorkload } from './rpc';
 
 /**
@@ -13,4 +14,5 @@ export const workloadRegistry: Workload[] = [
   consensusWorkload,
   contentWorkload,
   contractsWorkload,
+  recordsWorkload,
 ];
