@@ -145,8 +145,8 @@ export async function createInferenceServer(options: InferenceServerOptions): Pr
     onEvent: (msg, fields) => log({ level: 'info', msg: `inference: ${msg}`, ...fields }),
   });
 
-  async function resolve(name: string, version: string | undefined): Promise<ResolvedModel> {
-    const found = await resolver.resolve(name, version);
+  async function resolve(name: string, version: string | undefined, cached = false): Promise<ResolvedModel> {
+    const found = await resolver.resolve(name, version, { cached });
     if ('missing' in found) {
       throw new OipError(
         404,
@@ -224,7 +224,8 @@ export async function createInferenceServer(options: InferenceServerOptions): Pr
     const action = match[3];
     if (action === 'infer') {
       expect('POST');
-      const model = await resolve(name, version);
+      // Inference needs only the version's CID, which never changes: no chain read once it is known.
+      const model = await resolve(name, version, true);
       const raw = await readBody(req, maxBodyBytes);
       let body: unknown;
       try {

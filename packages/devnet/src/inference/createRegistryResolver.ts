@@ -17,8 +17,16 @@ export interface ResolvedModel {
 
 /** Resolves `name[@version]` through the ModelRegistry; `undefined` means unknown. */
 export interface RegistryResolver {
-  /** The version (latest when `version` is omitted), or why it could not be found. */
-  resolve(name: string, version?: string): Promise<ResolvedModel | { missing: 'model' | 'version' }>;
+  /**
+   * The version (latest when `version` is omitted), or why it could not be found. With `cached`, an explicit
+   * version seen before is answered without reading the chain (versions are immutable), and its `versions`
+   * list is the one read then, which may miss versions published since.
+   */
+  resolve(
+    name: string,
+    version?: string,
+    options?: { cached?: boolean },
+  ): Promise<ResolvedModel | { missing: 'model' | 'version' }>;
 }
 
 /**
@@ -45,6 +53,8 @@ export function createRegistryResolver(
     } as never) as Promise<T>;
   const modelIds = new Map<string, bigint>();
   const versionsById = new Map<bigint, Omit<ResolvedModel, 'versions' | 'name'>>();
+  /** `name@version` already resolved: the answer, with the version list of that time. */
+  const resolved = new Map<string, ResolvedModel>();
 
   async function versionLabels(modelId: bigint): Promise<{ ids: readonly bigint[]; labels: string[] }> {
     const ids = await read<readonly bigint[]>('versionsOf', [modelId]);
@@ -65,7 +75,10 @@ export function createRegistryResolver(
   }
 
   return {
-    async resolve(name, version) {
+    async resolve(name, version, options) {
+      const key = version === undefined ? undefined : `${name}@${version}`;
+      const seen = key === undefined ? undefined : resolved.get(key);
+      if (seen && options?.cached) return seen;
       let modelId = modelIds.get(name);
       if (modelId === undefined) {
         modelId = await read<bigint>('modelIdOf', [name]);
@@ -76,7 +89,9 @@ export function createRegistryResolver(
       const index = version === undefined ? ids.length - 1 : labels.indexOf(version);
       const versionId = ids[index];
       if (index < 0 || versionId === undefined) return { missing: 'version' };
-      return { ...(await versionInfo(versionId)), name, versions: labels };
+      const model = { ...(await versionInfo(versionId)), name, versions: labels };
+      if (key !== undefined) resolved.set(key, model);
+      return model;
     },
   };
 }
