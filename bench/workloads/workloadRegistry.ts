@@ -2,6 +2,7 @@ import type { Workload } from '../harness/types';
 import { consensusWorkload } from './consensus';
 import { contentWorkload } from './content';
 import { contractsWorkload } from './contracts';
+import { inferenceWorkload } from './inference';
 import { messagingWorkload } from './messaging';
 import { recordsWorkload } from './records';
 import { rpcWorkload } from './rpc';
@@ -15,6 +16,7 @@ export const workloadRegistry: Workload[] = [
   consensusWorkload,
   contentWorkload,
   contractsWorkload,
+  inferenceWorkload,
   messagingWorkload,
   recordsWorkload,
 ];
