@@ -58,7 +58,13 @@ export function createDevnetTarget(options: DevnetTargetOptions = {}): TargetSpe
         }
       : {}),
     spawnSpecs(port) {
-      const up = ['devnet', 'up', '--port', String(port), '--json', ...extra];
+      // The RPC port is the harness's; the other servers take free ports unless a workload chose them, so
+      // several devnets (and leftovers of other runs) never collide on 5001 / 9000.
+      const free = [
+        ...(extra.includes('--ipfs-port') ? [] : ['--ipfs-port', '0']),
+        ...(extra.includes('--inference-port') ? [] : ['--inference-port', '0']),
+      ];
+      const up = ['devnet', 'up', '--port', String(port), '--json', ...free, ...extra];
       return [
         // What users run: the built CLI (`pnpm bench` builds the packages first).
         { via: 'cli', command: process.execPath, args: ['packages/cli/dist/bin.js', ...up], cwd: repoRoot },
