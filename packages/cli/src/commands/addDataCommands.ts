@@ -1,6 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import type { CliContext } from '../cliContext';
-import { addOptions, type OptionSpec } from '../options/addOptions';
 import {
   parseAddressRef,
   parseAmount,
@@ -10,13 +9,9 @@ import {
   parseKeystoreName,
   parseScryptN,
 } from '../options/dataOptionParsers';
-import { commandFlags, globalOptions } from '../options/globalOptions';
+import { globalOptions } from '../options/globalOptions';
 import { integerInRange, parseFilePath } from '../options/optionParsers';
-
-const jsonOption: OptionSpec = {
-  flags: '--json',
-  description: 'print one JSON document (the default when stdout is not a terminal)',
-};
+import { createCommandBuilders } from './createCommandBuilders';
 
 const accountHelp = `
 Global options (before or after the command): --rpc, --ipfs, --account NAME|dev:N, --keystore-dir,
@@ -47,9 +42,6 @@ function parseStatus(raw: string): (typeof statuses)[number] {
 const scopeHelp =
   'record:ID, records:ID,ID,… or a SMART v2 read scope such as patient/Observation.rs?category=vital-signs';
 
-/** Action body of a leaf: positional arguments, then the merged flags. */
-type LeafRun = (args: unknown[], flags: Record<string, unknown>) => Promise<void>;
-
 /**
  * Add the data-access command groups to the program: `wallet`, `keys`, `records`, `grant` and `access`. Each
  * leaf takes the {@link globalOptions} (also accepted before the command) and lazily imports its runner.
@@ -60,24 +52,7 @@ type LeafRun = (args: unknown[], flags: Record<string, unknown>) => Promise<void
  * ```
  */
 export function addDataCommands(program: Command, ctx: CliContext): void {
-  const leaf = (
-    parent: Command,
-    name: string,
-    description: string,
-    options: readonly OptionSpec[],
-    run: LeafRun,
-    examples?: string,
-  ): Command => {
-    const command = parent.command(name).description(description);
-    addOptions(command, [...options, ...globalOptions, jsonOption], ctx.secrets);
-    command.addHelpText('after', `${examples ?? ''}\n${accountHelp}`);
-    command.action(async function (this: Command, ...args: unknown[]) {
-      await run(args.slice(0, this.registeredArguments.length), commandFlags(this));
-    });
-    return command;
-  };
-  const group = (name: string, description: string) =>
-    program.command(name).description(description).helpCommand(false);
+  const { leaf, group } = createCommandBuilders(program, ctx, accountHelp);
 
   // wallet -------------------------------------------------------------------------------------------
   const wallet = group(

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../../cliContext';
-import { addOptions, type OptionSpec } from '../../options/addOptions';
+import type { OptionSpec } from '../../options/addOptions';
 import { parseId } from '../../options/dataOptionParsers';
-import { commandFlags, globalOptions } from '../../options/globalOptions';
 import { integerInRange, parseAddress, parseFilePath } from '../../options/optionParsers';
+import { createCommandBuilders } from '../createCommandBuilders';
 import {
   parseDAppName,
   parseDAppRef,
@@ -14,11 +14,6 @@ import {
   parseTopic,
   parseTopics,
 } from './messagingOptionParsers';
-
-const jsonOption: OptionSpec = {
-  flags: '--json',
-  description: 'print JSON (the default when stdout is not a terminal)',
-};
 
 const messagingHelp = `
 Global options (before or after the command): --rpc, --ipfs, --account NAME|dev:N, --keystore-dir,
@@ -37,8 +32,6 @@ const noEncryptOption: OptionSpec = {
   description: 'send in plaintext (the chain and IPFS are public: anyone can read it)',
 };
 
-type LeafRun = (args: unknown[], flags: Record<string, unknown>) => Promise<void>;
-
 /**
  * Add the messaging command groups to the program: `dapp` (register, show, list), `msg` (send, listen, ack)
  * and `notify` (allow, send, list, read). Each leaf takes the global options and lazily imports its runner.
@@ -49,24 +42,7 @@ type LeafRun = (args: unknown[], flags: Record<string, unknown>) => Promise<void
  * ```
  */
 export function addMessagingCommands(program: Command, ctx: CliContext): void {
-  const leaf = (
-    parent: Command,
-    name: string,
-    description: string,
-    options: readonly OptionSpec[],
-    run: LeafRun,
-    examples?: string,
-  ): Command => {
-    const command = parent.command(name).description(description);
-    addOptions(command, [...options, ...globalOptions, jsonOption], ctx.secrets);
-    command.addHelpText('after', `${examples ?? ''}\n${messagingHelp}`);
-    command.action(async function (this: Command, ...args: unknown[]) {
-      await run(args.slice(0, this.registeredArguments.length), commandFlags(this));
-    });
-    return command;
-  };
-  const group = (name: string, description: string) =>
-    program.command(name).description(description).helpCommand(false);
+  const { leaf, group } = createCommandBuilders(program, ctx, messagingHelp);
 
   // dapp ---------------------------------------------------------------------------------------------
   const dapp = group('dapp', 'register DApps for cross-DApp messaging (DAppRegistry); show and list them');
