@@ -3,6 +3,7 @@ import { type Address, type Hash, type Hex, isAddress, parseEventLogs } from 'vi
 import { z } from 'zod';
 import { AidocError } from '../errors';
 import type { AidocContext } from './AidocContext';
+import { awaitReceipt } from './awaitReceipt';
 import { contractErrorToAidocError } from './contractErrorToAidocError';
 import { fetchRegisteredKey, type RegisteredKey } from './fetchRegisteredKey';
 import { requireEncryptionKey, requireSigner } from './requireSigner';
@@ -139,10 +140,7 @@ export function createChainApis(ctx: AidocContext): { wallet: WalletApi; keys: K
           to,
           value: parsed.data.amount,
         });
-        const receipt = await ctx.publicClient.waitForTransactionReceipt({
-          hash,
-          pollingInterval: ctx.pollingIntervalMs,
-        });
+        const receipt = await awaitReceipt(ctx, hash);
         if (receipt.status !== 'success')
           throw new AidocError('EXECUTION_REVERTED', 'The transfer reverted.');
         return { txHash: hash };

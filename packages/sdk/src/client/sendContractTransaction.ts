@@ -8,6 +8,7 @@ import type {
 } from 'viem';
 import { AidocError } from '../errors';
 import type { AidocContext } from './AidocContext';
+import { awaitReceipt } from './awaitReceipt';
 import { contractErrorToAidocError } from './contractErrorToAidocError';
 import { requireSigner } from './requireSigner';
 
@@ -71,10 +72,7 @@ export async function sendContractTransaction<
   }
   let receipt: TransactionReceipt;
   try {
-    receipt = await ctx.publicClient.waitForTransactionReceipt({
-      hash,
-      pollingInterval: ctx.pollingIntervalMs,
-    });
+    receipt = await awaitReceipt(ctx, hash);
   } catch (error) {
     throw contractErrorToAidocError(error, action);
   }
