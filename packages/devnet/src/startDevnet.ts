@@ -193,7 +193,6 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
         waiters.set(hash, done);
       });
     },
-    extraMethods: new Map(),
   };
   const aidocMethods: Record<string, RpcHandler> = {
     aidoc_contracts: () => contracts,

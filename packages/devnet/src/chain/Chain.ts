@@ -33,6 +33,12 @@ import type { StoredBlock, StoredLog, StoredReceipt, StoredTx } from './StoredBl
 import { SwitchableState } from './SwitchableState';
 import { type CallParams, txFromCallParams } from './txFromCallParams';
 
+/** One entry of an EIP-2930 access list. */
+export interface AccessListItem {
+  address: `0x${string}`;
+  storageKeys: `0x${string}`[];
+}
+
 /** One step of a genesis deployment: contract creation or a call, from the deployer account. */
 export type GenesisStep =
   | { kind: 'create'; name: string; bytecode: `0x${string}` }
@@ -785,7 +791,8 @@ export class Chain extends EventEmitter<ChainEvents> {
     base: StateReader,
     header: BlockHeader,
     overrides?: StateOverrides,
-  ): Promise<ExecutionOutcome & { gasRefund: bigint }> {
+    reportAccessList = false,
+  ): Promise<ExecutionOutcome & { gasRefund: bigint; accessList?: AccessListItem[] }> {
     const overlay = new StateOverlay(base);
     if (overrides) await applyStateOverrides(overlay, overrides);
     const { vm, release } = await this.acquireVm(overlay);
@@ -808,6 +815,7 @@ export class Chain extends EventEmitter<ChainEvents> {
         skipBalance: !feeGiven && (params.value ?? 0n) === 0n,
         skipBlockGasLimitValidation: true,
         skipHardForkValidation: true,
+        reportAccessList,
       });
       const err = r.execResult.exceptionError;
       return {
@@ -815,6 +823,7 @@ export class Chain extends EventEmitter<ChainEvents> {
         returnData: r.execResult.returnValue,
         gasUsed: r.totalGasSpent,
         gasRefund: r.gasRefund ?? 0n,
+        ...(r.accessList ? { accessList: r.accessList as AccessListItem[] } : {}),
         ...(err ? { error: err.error } : {}),
       };
     } catch (e) {
@@ -880,6 +889,31 @@ export class Chain extends EventEmitter<ChainEvents> {
       else lo = mid;
     }
     return hi;
+  }
+
+  /**
+   * The access list a transaction touches and the gas it uses with that list attached, as geth's
+   * `eth_createAccessList` gives them: the sender, the recipient and precompiles are left out (they are
+   * warm anyway).
+   */
+  async createAccessList(
+    params: CallParams,
+    n?: bigint,
+  ): Promise<{ accessList: AccessListItem[]; gasUsed: bigint; error?: string }> {
+    const base = this.stateAt(n);
+    const header = (n === undefined ? this.head : this.blocks.byNumber(n))!.header;
+    const gas = params.gas ?? this.gasLimit;
+    const r = await this.simulateTx(params, gas, base, header, undefined, true);
+    const skip = new Set([params.from ?? '0x0000000000000000000000000000000000000000', params.to ?? '']);
+    const accessList = (r.accessList ?? []).filter(
+      (e) => !skip.has(e.address.toLowerCase()) && BigInt(e.address) > 0x100n,
+    );
+    const withList = await this.simulateTx({ ...params, accessList }, gas, base, header);
+    return {
+      accessList,
+      gasUsed: withList.gasUsed,
+      ...(withList.success ? {} : { error: withList.error ?? 'execution failed' }),
+    };
   }
 
   // --- dev controls -----------------------------------------------------------------------------
@@ -1039,4 +1073,3 @@ const PANIC_REASONS: Record<number, string> = {
   81: 'uninitialized function (0x51)',
 };
 
-export { copyAccount, keccak_256, type StateChanges };

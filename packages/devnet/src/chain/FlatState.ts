@@ -116,15 +116,9 @@ export class FlatState implements StateReader {
   }
 
   /**
-   * Apply one block's changes, record what they overwrote, and update the state trie.
-   * Returns the new state root. `blockNumber` must be head + 1 (genesis is applied as block 0).
+   * Apply one block's changes (block number = head + 1; genesis is block 0), record what they overwrote for
+   * history and reverts, update the tries, and return the keys that changed.
    */
-  async applyBlock(blockNumber: bigint, changes: StateChanges): Promise<Uint8Array> {
-    await this.applyBlockTouching(blockNumber, changes);
-    return this.root;
-  }
-
-  /** {@link applyBlock}, returning the keys it changed. */
   async applyBlockTouching(blockNumber: bigint, changes: StateChanges): Promise<TouchedKeys> {
     if (blockNumber !== this.head + 1n) {
       throw new Error(`block ${blockNumber} does not follow state head ${this.head}`);

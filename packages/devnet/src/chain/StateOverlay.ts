@@ -22,7 +22,7 @@ type Undo =
 /**
  * A journaled write layer over a {@link StateReader}: the EVM's state manager for one block, one call or
  * one trace. Checkpoints are positions in an undo log, so entering a call frame costs O(1); nothing is
- * copied. `changes()` hands the result to {@link FlatState.applyBlock}.
+ * copied. `changes()` hands the result to {@link FlatState.applyBlockTouching}.
  */
 export class StateOverlay implements StateManagerInterface {
   /** `null` marks a deleted account. */
@@ -265,7 +265,7 @@ export class StateOverlay implements StateManagerInterface {
     return this.accounts.size === 0 && this.slots.size === 0 && this.cleared.size === 0;
   }
 
-  /** The accumulated writes, for {@link FlatState.applyBlock}. */
+  /** The accumulated writes, for {@link FlatState.applyBlockTouching}. */
   changes(): StateChanges {
     const accounts = new Map<string, Account | undefined>();
     for (const [a, v] of this.accounts) accounts.set(a, v ?? undefined);

@@ -1,6 +1,6 @@
 import type { Common } from '@ethereumjs/common';
 import { createTx, type TypedTransaction } from '@ethereumjs/tx';
-import { Address } from '@ethereumjs/util';
+import { Address, hexToBytes } from '@ethereumjs/util';
 
 /** Call or transaction fields as a JSON-RPC client sends them, already parsed. */
 export interface CallParams {
@@ -33,7 +33,7 @@ export function txFromCallParams(
   const base = {
     nonce: params.nonce,
     gasLimit: params.gas,
-    ...(params.to ? { to: new Address(hexBytes(params.to)) } : {}),
+    ...(params.to ? { to: new Address(hexToBytes(params.to)) } : {}),
     value: params.value ?? 0n,
     data: params.data ?? new Uint8Array(),
     r: 1n,
@@ -64,8 +64,4 @@ export function txFromCallParams(
   Object.defineProperty(tx, 'isSigned', { value: () => true });
   Object.defineProperty(tx, 'verifySignature', { value: () => true });
   return tx;
-}
-
-function hexBytes(hex: string): Uint8Array {
-  return Uint8Array.from(Buffer.from(hex.slice(2), 'hex'));
 }

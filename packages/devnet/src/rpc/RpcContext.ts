@@ -37,6 +37,4 @@ export interface RpcContext {
   resolveStateBlock(sel: BlockSelector): bigint | undefined;
   /** Wait until a just-pooled transaction is mined or dropped (instant mode), bounded in time. */
   awaitInclusion(hash: `0x${string}`): Promise<void>;
-  /** Extra handlers registered by other devnet parts (qbft_*, aidoc_*). */
-  extraMethods: Map<string, RpcHandler>;
 }

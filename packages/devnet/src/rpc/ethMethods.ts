@@ -334,10 +334,13 @@ export function ethMethods(ctx: RpcContext): Record<string, RpcHandler> {
     eth_createAccessList: async (p) => {
       arity(p, 1, 2, 'eth_createAccessList');
       const call = parseCallObject(p[0]);
-      const gas = await chain.estimateGas(call, ctx.resolveStateBlock(parseBlockSelector(p[1])));
-      return { accessList: [], gasUsed: toQuantity(gas) };
+      const r = await chain.createAccessList(call, ctx.resolveStateBlock(parseBlockSelector(p[1])));
+      return {
+        accessList: r.accessList,
+        gasUsed: toQuantity(r.gasUsed),
+        ...(r.error ? { error: r.error } : {}),
+      };
     },
-
     eth_feeHistory: (p) => {
       arity(p, 2, 3, 'eth_feeHistory');
       let count = parseQuantity(p[0], 'blockCount');
