@@ -1072,4 +1072,3 @@ const PANIC_REASONS: Record<number, string> = {
   65: 'out of memory (0x41)',
   81: 'uninitialized function (0x51)',
 };
-
