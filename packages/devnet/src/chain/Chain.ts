@@ -385,6 +385,12 @@ export class Chain extends EventEmitter<ChainEvents> {
     return this.pending ? this.state.at(this.blocks.head.number) : this.state;
   }
 
+  /** State and header a call or estimate at block `n` (head when undefined) runs against. */
+  private executionBase(n?: bigint): { base: StateReader; header: BlockHeader } {
+    const base = this.stateAt(n);
+    return { base, header: (n === undefined ? this.head : this.blocks.byNumber(n))!.header };
+  }
+
   /** The account's nonce counting transactions waiting in the pool. */
   pendingNonce(address: string): bigint {
     const a = this.committedState().account(address);
@@ -752,8 +758,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 
   /** Run a read-only call against the state after block `n` (head when undefined). */
   async call(params: CallParams, n?: bigint, overrides?: StateOverrides): Promise<ExecutionOutcome> {
-    const base = this.stateAt(n);
-    const header = (n === undefined ? this.head : this.blocks.byNumber(n))!.header;
+    const { base, header } = this.executionBase(n);
     const overlay = new StateOverlay(base);
     if (overrides) await applyStateOverrides(overlay, overrides);
     const { vm, release } = await this.acquireVm(overlay);
@@ -841,8 +846,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 
   /** The smallest gas limit with which the transaction succeeds (exact binary search). */
   async estimateGas(params: CallParams, n?: bigint, overrides?: StateOverrides): Promise<bigint> {
-    const base = this.stateAt(n);
-    const header = (n === undefined ? this.head : this.blocks.byNumber(n))!.header;
+    const { base, header } = this.executionBase(n);
     let hi = params.gas ?? this.gasLimit;
     const balance = overrides?.[params.from ?? '']?.balance ?? base.account(params.from ?? '')?.balance ?? 0n;
     const value = params.value ?? 0n;
@@ -900,8 +904,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     params: CallParams,
     n?: bigint,
   ): Promise<{ accessList: AccessListItem[]; gasUsed: bigint; error?: string }> {
-    const base = this.stateAt(n);
-    const header = (n === undefined ? this.head : this.blocks.byNumber(n))!.header;
+    const { base, header } = this.executionBase(n);
     const gas = params.gas ?? this.gasLimit;
     const r = await this.simulateTx(params, gas, base, header, undefined, true);
     const skip = new Set([params.from ?? '0x0000000000000000000000000000000000000000', params.to ?? '']);
