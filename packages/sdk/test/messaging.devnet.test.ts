@@ -136,7 +136,7 @@ describe('DApp registry', () => {
     expect(await ocr.messaging.accepts(interpreterId, 'lab-sheet.image')).toBe(false);
     expect((await interpreter.messaging.owned()).map((x) => x.name)).toEqual(['lab-interpreter']);
     const taken = await refusal(stranger.messaging.register({ name: 'lab-ocr', topics: [] }));
-    expect(taken.code).toBe('INVALID_INPUT');
+    expect(taken.code).toBe('ALREADY_KNOWN');
     expect(taken.data?.contractError).toBe('NameTaken');
   });
 });
@@ -208,6 +208,7 @@ describe('send, listen, ack', () => {
       expect(seen.map((m) => m.payload)).toEqual([{ glucose: 7.9 }, large]);
       expect(seen.every((m) => m.encrypted && m.error === undefined)).toBe(true);
       const again = await refusal(interpreter.messaging.ack(seen[0] as ReceivedMessage));
+      expect(again.code).toBe('ALREADY_KNOWN');
       expect(again.data?.contractError).toBe('AlreadyAcked');
       const stranger_ = await refusal(
         third.messaging.ack({ fromDapp: ocrId, toDapp: interpreterId, sequence: 1 }),

@@ -3,8 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { AidocError } from '../src/errors';
 import {
   createInferenceClient,
+  decodeBinaryInferOutput,
   decodeInferOutput,
   describeOnnxModel,
+  encodeBinaryInferInput,
   encodeInferInput,
   parseModelRef,
 } from '../src/models';
@@ -64,6 +66,80 @@ describe('models: tensors', () => {
     expect(() => decodeInferOutput({ name: 'x', datatype: 'FP8', shape: [], data: [] })).toThrowError(
       AidocError,
     );
+  });
+
+  // Byte layouts from Triton's binary tensor data extension (docs/protocol/extension_binary_data.md):
+  // little-endian fixed-size elements; BYTES elements each prefixed by a 4-byte little-endian length.
+  it('encodes inputs as the binary tensor data extension lays them out', () => {
+    const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+    const fp32 = encodeBinaryInferInput({ name: 'x', shape: [2], data: new Float32Array([1, -2]) });
+    expect(fp32.json).toEqual({
+      name: 'x',
+      shape: [2],
+      datatype: 'FP32',
+      parameters: { binary_data_size: 8 },
+    });
+    expect(hex(fp32.bytes)).toBe('0000803f000000c0');
+    expect(
+      hex(encodeBinaryInferInput({ name: 'f', shape: [2], datatype: 'FP32', data: [1, -2] }).bytes),
+    ).toBe('0000803f000000c0');
+    expect(
+      hex(encodeBinaryInferInput({ name: 'n', shape: [2], datatype: 'INT64', data: [1, 2n ** 60n] }).bytes),
+    ).toBe('01000000000000000000000000000010');
+    expect(
+      hex(
+        encodeBinaryInferInput({ name: 'b', shape: [3], datatype: 'BOOL', data: [true, false, true] }).bytes,
+      ),
+    ).toBe('010001');
+    const text = encodeBinaryInferInput({ name: 's', shape: [2], datatype: 'BYTES', data: ['ab', ''] });
+    expect(hex(text.bytes)).toBe('020000006162' + '00000000');
+    expect(text.json.parameters.binary_data_size).toBe(10);
+    // The same checks as the JSON encoder: nothing is sent for a tensor that does not fit its shape.
+    expect(() => encodeBinaryInferInput({ name: 'x', shape: [3], data: new Float32Array(2) })).toThrowError(
+      /needs 3/,
+    );
+    expect(() =>
+      encodeBinaryInferInput({ name: 'i', shape: [1], datatype: 'INT32', data: [1.5] }),
+    ).toThrowError(/integer/);
+  });
+
+  it('decodes binary outputs, also from unaligned slices, and refuses sizes that do not match the shape', () => {
+    const body = new Uint8Array(1 + 8);
+    body.set(new Uint8Array(new Float32Array([0.25, 0.75]).buffer), 1);
+    const probs = decodeBinaryInferOutput(
+      { name: 'p', datatype: 'FP32', shape: [1, 2], parameters: { binary_data_size: 8 } },
+      body.subarray(1),
+    );
+    expect(probs).toEqual({
+      name: 'p',
+      datatype: 'FP32',
+      shape: [1, 2],
+      data: new Float32Array([0.25, 0.75]),
+    });
+    expect(
+      decodeBinaryInferOutput(
+        { name: 'l', datatype: 'INT64', shape: [2] },
+        new Uint8Array(BigInt64Array.from([1n, -1n]).buffer),
+      ).data,
+    ).toEqual(BigInt64Array.from([1n, -1n]));
+    expect(
+      decodeBinaryInferOutput(
+        { name: 's', datatype: 'BYTES', shape: [2] },
+        Buffer.from('0200000061620000' + '0000', 'hex'),
+      ).data,
+    ).toEqual(['ab', '']);
+    expect(
+      decodeBinaryInferOutput({ name: 'b', datatype: 'BOOL', shape: [2] }, new Uint8Array([1, 0])).data,
+    ).toEqual([true, false]);
+    expect(() =>
+      decodeBinaryInferOutput({ name: 'p', datatype: 'FP32', shape: [3] }, new Uint8Array(8)),
+    ).toThrowError(/8 bytes for 3 FP32/);
+    expect(() =>
+      decodeBinaryInferOutput(
+        { name: 's', datatype: 'BYTES', shape: [1] },
+        Buffer.from('05000000616263', 'hex'),
+      ),
+    ).toThrowError(/cut off/);
   });
 });
 

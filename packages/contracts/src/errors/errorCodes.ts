@@ -29,7 +29,7 @@ export const errorCodes = {
   FEE_TOO_LOW: -32000,
   /** Gas limit exceeds the block gas limit or is below intrinsic gas. */
   GAS_LIMIT: -32000,
-  /** The transaction was already known. */
+  /** Already there: a transaction already in the pool, or state that cannot be created twice (a published version, a rated call, a taken name). */
   ALREADY_KNOWN: -32000,
   /** The signature is invalid or does not recover to a sender. */
   INVALID_SIGNATURE: -32000,

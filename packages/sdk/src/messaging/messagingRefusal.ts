@@ -17,12 +17,12 @@ const byContractError: Record<string, { code: AidocErrorCode; hint: string }> = 
     hint: 'Inline payloads are limited to 8192 bytes; send larger ones through IPFS.',
   },
   UnknownMessage: { code: 'NOT_FOUND', hint: 'No message with this sequence number exists on the channel.' },
-  AlreadyAcked: { code: 'INVALID_INPUT', hint: 'The message was already acknowledged.' },
+  AlreadyAcked: { code: 'ALREADY_KNOWN', hint: 'The message was already acknowledged.' },
   NotificationsNotAllowed: {
     code: 'ACCESS_DENIED',
     hint: 'The user has not allowed this DApp to notify them (notifications.allow(dappId)).',
   },
-  NameTaken: { code: 'INVALID_INPUT', hint: 'Another DApp already uses this name.' },
+  NameTaken: { code: 'ALREADY_KNOWN', hint: 'Another DApp already uses this name.' },
 };
 
 /**

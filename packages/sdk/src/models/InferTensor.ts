@@ -94,21 +94,18 @@ function bad(message: string): AidocError {
   });
 }
 
-/**
- * Checks an input tensor and encodes it as an OIP v2 JSON input (64-bit integers beyond 2^53 as decimal strings).
- *
- * @example
- * ```ts
- * encodeInferInput({ name: 'features', shape: [1, 2], data: new Float32Array([0.5, 1]) });
- * // { name: 'features', shape: [1, 2], datatype: 'FP32', data: [0.5, 1] }
- * ```
- */
-export function encodeInferInput(input: InferInput): {
+/** An input checked against its shape and datatype: its values, flat, and whether they came as a typed array. */
+interface CheckedInput {
   name: string;
   shape: number[];
   datatype: OipDatatype;
-  data: unknown[];
-} {
+  data: unknown;
+  typed: boolean;
+  /** Element count of `shape`. */
+  count: number;
+}
+
+function checkInferInput(input: InferInput): CheckedInput {
   if (typeof input !== 'object' || input === null || typeof input.name !== 'string' || input.name === '')
     throw bad('Each input needs a non-empty name.');
   if (!Array.isArray(input.shape) || !input.shape.every((d) => Number.isSafeInteger(d) && d >= 0))
@@ -125,34 +122,153 @@ export function encodeInferInput(input: InferInput): {
     throw bad(`Input "${input.name}": a ${typed} typed array cannot carry ${datatype} data.`);
   if (!Array.isArray(data) && typed === undefined)
     throw bad(`Input "${input.name}": data must be an array or a typed array.`);
-  const values = Array.from(data as ArrayLike<unknown>);
+  const length = (data as ArrayLike<unknown>).length;
   const count = input.shape.reduce((a, d) => a * d, 1);
-  if (values.length !== count)
+  if (length !== count)
     throw bad(
-      `Input "${input.name}" has ${values.length} values; shape [${input.shape.join(', ')}] needs ${count}.`,
+      `Input "${input.name}" has ${length} values; shape [${input.shape.join(', ')}] needs ${count}.`,
     );
-  const check = (ok: (v: unknown) => boolean, what: string) => {
-    const i = values.findIndex((v) => !ok(v));
-    if (i >= 0) throw bad(`Input "${input.name}": data[${i}] must be ${what} for ${datatype}.`);
+  if (typed === undefined) {
+    const values = data as readonly unknown[];
+    const check = (ok: (v: unknown) => boolean, what: string) => {
+      const i = values.findIndex((v) => !ok(v));
+      if (i >= 0) throw bad(`Input "${input.name}": data[${i}] must be ${what} for ${datatype}.`);
+    };
+    if (datatype === 'BOOL') check((v) => typeof v === 'boolean', 'a boolean');
+    else if (datatype === 'BYTES') check((v) => typeof v === 'string', 'a string');
+    else if (datatype === 'FP32' || datatype === 'FP64') check((v) => typeof v === 'number', 'a number');
+    else
+      check(
+        (v) => (typeof v === 'number' && Number.isSafeInteger(v)) || typeof v === 'bigint',
+        'an integer (number or bigint)',
+      );
+  }
+  return { name: input.name, shape: [...input.shape], datatype, data, typed: typed !== undefined, count };
+}
+
+/**
+ * Checks an input tensor and encodes it as an OIP v2 JSON input (64-bit integers beyond 2^53 as decimal strings).
+ *
+ * @example
+ * ```ts
+ * encodeInferInput({ name: 'features', shape: [1, 2], data: new Float32Array([0.5, 1]) });
+ * // { name: 'features', shape: [1, 2], datatype: 'FP32', data: [0.5, 1] }
+ * ```
+ */
+export function encodeInferInput(input: InferInput): {
+  name: string;
+  shape: number[];
+  datatype: OipDatatype;
+  data: unknown[];
+} {
+  const { name, shape, datatype, data } = checkInferInput(input);
+  const values = Array.from(data as ArrayLike<unknown>);
+  const integer = !['BOOL', 'BYTES', 'FP32', 'FP64'].includes(datatype);
+  const encoded = integer
+    ? values.map((v) =>
+        typeof v === 'bigint'
+          ? v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)
+            ? Number(v)
+            : v.toString()
+          : v,
+      )
+    : values;
+  return { name, shape, datatype, data: encoded };
+}
+
+/** Bytes per element of the fixed-size datatypes in the binary tensor data extension (BYTES is variable). */
+const elementBytes: Readonly<Record<Exclude<OipDatatype, 'BYTES'>, number>> = {
+  BOOL: 1,
+  UINT8: 1,
+  INT8: 1,
+  UINT16: 2,
+  INT16: 2,
+  UINT32: 4,
+  INT32: 4,
+  FP32: 4,
+  UINT64: 8,
+  INT64: 8,
+  FP64: 8,
+};
+
+type NumericArrayCtor = {
+  new (length: number): ArrayLike<number | bigint> & { buffer: ArrayBufferLike; byteLength: number };
+  from(
+    values: ArrayLike<unknown>,
+    map: (v: unknown) => number | bigint,
+  ): ArrayLike<number | bigint> & {
+    buffer: ArrayBufferLike;
+    byteOffset: number;
+    byteLength: number;
   };
-  let encoded: unknown[] = values;
-  if (datatype === 'BOOL') check((v) => typeof v === 'boolean', 'a boolean');
-  else if (datatype === 'BYTES') check((v) => typeof v === 'string', 'a string');
-  else if (datatype === 'FP32' || datatype === 'FP64') check((v) => typeof v === 'number', 'a number');
-  else {
-    check(
-      (v) => (typeof v === 'number' && Number.isSafeInteger(v)) || typeof v === 'bigint',
-      'an integer (number or bigint)',
+};
+
+const numericArrays: Readonly<Record<Exclude<OipDatatype, 'BYTES' | 'BOOL'>, NumericArrayCtor>> = {
+  UINT8: Uint8Array as unknown as NumericArrayCtor,
+  INT8: Int8Array as unknown as NumericArrayCtor,
+  UINT16: Uint16Array as unknown as NumericArrayCtor,
+  INT16: Int16Array as unknown as NumericArrayCtor,
+  UINT32: Uint32Array as unknown as NumericArrayCtor,
+  INT32: Int32Array as unknown as NumericArrayCtor,
+  FP32: Float32Array as unknown as NumericArrayCtor,
+  UINT64: BigUint64Array as unknown as NumericArrayCtor,
+  INT64: BigInt64Array as unknown as NumericArrayCtor,
+  FP64: Float64Array as unknown as NumericArrayCtor,
+};
+
+/** Typed arrays are in the platform's byte order; the extension is little-endian (as every platform Node runs on). */
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function rawBytes(view: { buffer: ArrayBufferLike; byteOffset: number; byteLength: number }): Uint8Array {
+  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+}
+
+/**
+ * Checks an input tensor and encodes it for the binary tensor data extension (Triton's `binary_tensor_data`, also
+ * served by the devnet): the JSON part names the byte count in `parameters.binary_data_size`, and the values
+ * are raw little-endian bytes (BYTES: each element a 4-byte little-endian length, then its UTF-8 bytes).
+ *
+ * @example
+ * ```ts
+ * const { json, bytes } = encodeBinaryInferInput({ name: 'features', shape: [1, 2], data: new Float32Array([0.5, 1]) });
+ * // json.parameters.binary_data_size === 8, bytes.byteLength === 8
+ * ```
+ */
+export function encodeBinaryInferInput(input: InferInput): {
+  json: { name: string; shape: number[]; datatype: OipDatatype; parameters: { binary_data_size: number } };
+  bytes: Uint8Array;
+} {
+  if (!littleEndian)
+    throw new AidocError(
+      'UNSUPPORTED',
+      'Binary tensor data needs a little-endian platform; use JSON instead.',
     );
-    encoded = values.map((v) =>
-      typeof v === 'bigint'
-        ? v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)
-          ? Number(v)
-          : v.toString()
-        : v,
+  const { name, shape, datatype, data, typed } = checkInferInput(input);
+  let bytes: Uint8Array;
+  if (datatype === 'BYTES') {
+    const encoder = new TextEncoder();
+    const parts = (data as readonly string[]).map((v) => encoder.encode(v));
+    bytes = new Uint8Array(parts.reduce((n, p) => n + 4 + p.byteLength, 0));
+    const view = new DataView(bytes.buffer);
+    let at = 0;
+    for (const part of parts) {
+      view.setUint32(at, part.byteLength, true);
+      bytes.set(part, at + 4);
+      at += 4 + part.byteLength;
+    }
+  } else if (datatype === 'BOOL') {
+    bytes = Uint8Array.from(data as readonly boolean[], (v) => (v ? 1 : 0));
+  } else if (typed) {
+    bytes = rawBytes(data as Uint8Array);
+  } else {
+    const bigint = datatype === 'INT64' || datatype === 'UINT64';
+    bytes = rawBytes(
+      numericArrays[datatype].from(data as ArrayLike<unknown>, (v) =>
+        bigint ? BigInt(v as number | bigint) : Number(v),
+      ),
     );
   }
-  return { name: input.name, shape: [...input.shape], datatype, data: encoded };
+  return { json: { name, shape, datatype, parameters: { binary_data_size: bytes.byteLength } }, bytes };
 }
 
 const outputArrays: Partial<Record<OipDatatype, new (values: ArrayLike<number>) => InferOutput['data']>> = {
@@ -199,4 +315,64 @@ export function decodeInferOutput(output: unknown): InferOutput {
     return { ...base, data: BigUint64Array.from(flat, (v) => BigInt(v as number | string)) };
   const Ctor = outputArrays[datatype] as new (values: ArrayLike<number>) => InferOutput['data'];
   return { ...base, data: new Ctor(flat as number[]) };
+}
+
+function malformedOutput(output: unknown, why: string): AidocError {
+  return new AidocError('INTERNAL', `The inference server sent a malformed binary output tensor: ${why}.`, {
+    details: JSON.stringify(output)?.slice(0, 200),
+  });
+}
+
+/**
+ * Decodes an output tensor sent with the binary tensor data extension: its JSON entry (with
+ * `parameters.binary_data_size`) and its slice of the response's binary part.
+ *
+ * @example
+ * ```ts
+ * const out = decodeBinaryInferOutput(
+ *   { name: 'label', datatype: 'INT64', shape: [1], parameters: { binary_data_size: 8 } },
+ *   new Uint8Array(new BigInt64Array([1n]).buffer),
+ * ); // out.data: BigInt64Array [1n]
+ * ```
+ */
+export function decodeBinaryInferOutput(output: unknown, bytes: Uint8Array): InferOutput {
+  const o = output as { name?: unknown; datatype?: unknown; shape?: unknown };
+  if (
+    typeof o?.name !== 'string' ||
+    typeof o.datatype !== 'string' ||
+    !datatypes.has(o.datatype) ||
+    !Array.isArray(o.shape) ||
+    !o.shape.every((d) => Number.isSafeInteger(d) && d >= 0)
+  )
+    throw malformedOutput(output, 'missing name, datatype or shape');
+  if (!littleEndian)
+    throw new AidocError(
+      'UNSUPPORTED',
+      'Binary tensor data needs a little-endian platform; use JSON instead.',
+    );
+  const datatype = o.datatype as OipDatatype;
+  const shape = o.shape as number[];
+  const count = shape.reduce((a, d) => a * d, 1);
+  const base = { name: o.name, datatype, shape };
+  if (datatype === 'BYTES') {
+    const decoder = new TextDecoder();
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const values: string[] = [];
+    let at = 0;
+    while (at < bytes.byteLength) {
+      if (at + 4 > bytes.byteLength) throw malformedOutput(output, 'a BYTES length is cut off');
+      const length = view.getUint32(at, true);
+      if (at + 4 + length > bytes.byteLength) throw malformedOutput(output, 'a BYTES element is cut off');
+      values.push(decoder.decode(bytes.subarray(at + 4, at + 4 + length)));
+      at += 4 + length;
+    }
+    if (values.length !== count) throw malformedOutput(output, `${values.length} elements for ${count}`);
+    return { ...base, data: values };
+  }
+  if (bytes.byteLength !== count * elementBytes[datatype])
+    throw malformedOutput(output, `${bytes.byteLength} bytes for ${count} ${datatype} elements`);
+  if (datatype === 'BOOL') return { ...base, data: Array.from(bytes, (b) => b !== 0) };
+  // A copy: the slice may be unaligned for its element size, and the caller owns the result.
+  const Ctor = numericArrays[datatype] as unknown as new (buffer: ArrayBuffer) => InferOutput['data'];
+  return { ...base, data: new Ctor(bytes.slice().buffer) };
 }

@@ -75,6 +75,8 @@ export interface InferOptions {
   outputs?: readonly string[];
   /** Request id, echoed by the server. */
   id?: string;
+  /** Tensors as raw bytes (the binary tensor data extension of Triton and the devnet); see `InferRequestOptions`. */
+  binary?: boolean;
   signal?: AbortSignal;
 }
 
@@ -440,7 +442,7 @@ export function createModelsApi(ctx: AidocContext, apiOptions: ModelsApiOptions 
       // Refusals (existing version, another publisher's name, a delisted model) before anything is stored.
       const modelId = await read<bigint>('modelIdOf', [name], action);
       if (modelId !== 0n && (await read<bigint>('versionIdOf', [modelId, version], action)) !== 0n) {
-        throw new AidocError('INVALID_INPUT', `${name}@${version} is already published.`, {
+        throw new AidocError('ALREADY_KNOWN', `${name}@${version} is already published.`, {
           details: 'Versions are immutable: publish the new model under a new version label.',
           data: { contractError: 'VersionExists', modelId: modelId.toString() },
         });
@@ -604,6 +606,7 @@ export function createModelsApi(ctx: AidocContext, apiOptions: ModelsApiOptions 
       const response = await createInferenceClient({ url }).infer(name, info.version, inputs, {
         ...(options.outputs ? { outputs: options.outputs } : {}),
         ...(options.id !== undefined ? { id: options.id } : {}),
+        ...(options.binary ? { binary: true } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       });
       const { publishedAt: _p, rating: _r, ...model } = info;

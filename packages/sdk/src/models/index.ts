@@ -21,7 +21,9 @@ export {
 } from './createModelsApi';
 export { describeOnnxModel, type ModelTensorSpec, type OnnxModelDescription } from './describeOnnxModel';
 export {
+  decodeBinaryInferOutput,
   decodeInferOutput,
+  encodeBinaryInferInput,
   encodeInferInput,
   type InferInput,
   type InferOutput,

@@ -4,13 +4,13 @@ import { AidocError } from '../errors';
 
 const byModelRegistryError: Record<string, { code: AidocErrorCode; hint: string }> = {
   VersionExists: {
-    code: 'INVALID_INPUT',
+    code: 'ALREADY_KNOWN',
     hint: 'Versions are immutable: publish under a new version label.',
   },
   NotPublisher: { code: 'UNAUTHORIZED', hint: 'This model name belongs to another publisher.' },
   NotListed: { code: 'ACCESS_DENIED', hint: 'The model is unlisted by its publisher or delisted by audit.' },
   NotCallPayer: { code: 'ACCESS_DENIED', hint: 'Only the account that paid for a call may rate it.' },
-  AlreadyRated: { code: 'INVALID_INPUT', hint: 'Each paid call can be rated once.' },
+  AlreadyRated: { code: 'ALREADY_KNOWN', hint: 'Each paid call can be rated once.' },
   InvalidScore: { code: 'INVALID_INPUT', hint: 'Scores are 1 to 5.' },
   Unknown: { code: 'NOT_FOUND', hint: 'No such model, version or call.' },
   EmptyName: { code: 'INVALID_INPUT', hint: 'Name and version must be non-empty.' },

@@ -41,8 +41,8 @@ export async function dappRegister(flags: DAppRegisterFlags, ctx: CliContext): P
       ...(flags.key !== undefined ? { encryptionKey: flags.key } : {}),
     });
   } catch (error) {
-    // The SDK reports a taken name as INVALID_INPUT; for the command line that is a refusal (exit 1).
-    if (AidocError.is(error, 'INVALID_INPUT') && error.data?.contractError === 'NameTaken') {
+    // A taken name: the SDK's refusal, with what to do about it on the command line.
+    if (AidocError.is(error, 'ALREADY_KNOWN') && error.data?.contractError === 'NameTaken') {
       throw new AidocError('ALREADY_KNOWN', `A DApp named "${flags.name}" is already registered.`, {
         details: 'Pick another --name, or see it with `aidoc dapp show NAME`.',
         cause: error,

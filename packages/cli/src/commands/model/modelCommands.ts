@@ -13,7 +13,6 @@ import { requireAccount, resolveAccount } from '../../account/resolveAccount';
 import type { CliContext } from '../../cliContext';
 import { connectModelsClient, type ModelFlags } from './connectModelsClient';
 import { readInferRequest } from './readInferRequest';
-import { toModelRefusal } from './toModelRefusal';
 
 /** Options of `aidoc model publish`. */
 export interface ModelPublishFlags extends ModelFlags {
@@ -62,18 +61,14 @@ export async function modelPublish(
   const signer = await requireAccount(flags, ctx, 'Publishing a model');
   const aidoc = await connectModelsClient(flags, ctx, signer);
   const source = file !== undefined ? { file } : { endpoint: flags.endpoint as string };
-  try {
-    const result = await aidoc.models.publish(file ?? { endpoint: flags.endpoint as string }, {
-      name: flags.name,
-      version: flags.version,
-      task: flags.task,
-      price,
-      ...(metadata !== undefined ? { metadata } : {}),
-    });
-    return { ...result, task: flags.task, price, source };
-  } catch (error) {
-    throw toModelRefusal(error);
-  }
+  const result = await aidoc.models.publish(file ?? { endpoint: flags.endpoint as string }, {
+    name: flags.name,
+    version: flags.version,
+    task: flags.task,
+    price,
+    ...(metadata !== undefined ? { metadata } : {}),
+  });
+  return { ...result, task: flags.task, price, source };
 }
 
 async function readMetadataFile(path: string): Promise<Record<string, unknown>> {
@@ -229,14 +224,10 @@ export async function modelRate(
 ): Promise<ModelRateResult> {
   const signer = await requireAccount(flags, ctx, 'Rating a call');
   const aidoc = await connectModelsClient(flags, ctx, signer);
-  try {
-    const { txHash, commentCid } = await aidoc.models.rate(
-      callId,
-      score,
-      flags.comment !== undefined ? { comment: flags.comment } : {},
-    );
-    return { callId, score, txHash, commentCid };
-  } catch (error) {
-    throw toModelRefusal(error);
-  }
+  const { txHash, commentCid } = await aidoc.models.rate(
+    callId,
+    score,
+    flags.comment !== undefined ? { comment: flags.comment } : {},
+  );
+  return { callId, score, txHash, commentCid };
 }

@@ -133,9 +133,8 @@ export async function msgAck(flags: MsgAckFlags, ctx: CliContext): Promise<MsgAc
       flags.encrypt === false ? { encrypt: false } : {},
     );
   } catch (error) {
-    // The SDK reports a second ack as INVALID_INPUT; for the command line that is a refusal (exit 1), not a
-    // usage error (exit 2).
-    if (AidocError.is(error, 'INVALID_INPUT') && error.data?.contractError === 'AlreadyAcked') {
+    // A second ack: the SDK's refusal, restated with the DApp ids the command line resolved.
+    if (AidocError.is(error, 'ALREADY_KNOWN') && error.data?.contractError === 'AlreadyAcked') {
       throw new AidocError(
         'ALREADY_KNOWN',
         `Message #${flags.seq} from DApp ${from.dappId} to DApp ${to.dappId} was already acknowledged.`,
