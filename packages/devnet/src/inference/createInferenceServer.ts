@@ -6,10 +6,12 @@ import type { Address } from 'viem';
 import type { ContentStore } from '../content/ContentStore';
 import { readFileContent } from '../content/readFileContent';
 import type { DevnetLogEvent } from '../types';
+import type { OutputTensor } from './createBatchingRunner';
 import { type CachedModel, createModelCache } from './createModelCache';
 import { createRegistryResolver, type ResolvedModel } from './createRegistryResolver';
 import { emptyInferenceStats, type InferenceStats } from './InferenceStats';
 import type { TensorSignature } from './loadModelSession';
+import { encodeBinaryTensorData } from './oipBinaryTensorCodec';
 import { encodeTensorData } from './oipTensorCodec';
 import { validateInferRequest } from './validateInferRequest';
 
@@ -72,6 +74,69 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+/**
+ * Where the JSON ends in an infer request body: the `Inference-Header-Content-Length` header of the binary
+ * tensor data extension (the rest of the body is binary tensor data), or the whole body without it.
+ */
+function jsonLengthOf(header: string | string[] | undefined, bodyLength: number): number {
+  if (header === undefined) return bodyLength;
+  const text = Array.isArray(header) ? header.join(', ') : header.trim();
+  if (!/^\d+$/.test(text))
+    throw new OipError(400, `Inference-Header-Content-Length must be a non-negative integer, got "${text}"`);
+  const length = Number(text);
+  if (length > bodyLength)
+    throw new OipError(
+      400,
+      `Inference-Header-Content-Length is ${text} bytes, longer than the ${bodyLength}-byte request body`,
+    );
+  return length;
+}
+
+/**
+ * Sends an infer response: plain JSON, or (when some outputs are binary) the JSON followed by the binary
+ * outputs in order, with `Inference-Header-Content-Length` giving the JSON's length.
+ */
+function sendInferResponse(
+  res: ServerResponse,
+  head: Record<string, unknown>,
+  outputs: readonly OutputTensor[],
+  datatypes: readonly TensorSignature[],
+  binaryOutputs: readonly string[],
+): void {
+  const binary: Uint8Array[] = [];
+  const entries = outputs.map((o) => {
+    const entry = {
+      name: o.name,
+      datatype: datatypes.find((s) => s.name === o.name)?.datatype,
+      shape: o.dims,
+    };
+    if (!binaryOutputs.includes(o.name))
+      return {
+        ...entry,
+        data: encodeTensorData({ type: o.ortType as 'float32', data: o.data as Float32Array }),
+      };
+    const bytes = encodeBinaryTensorData({ type: o.ortType, data: o.data });
+    binary.push(bytes);
+    return { ...entry, parameters: { binary_data_size: bytes.byteLength } };
+  });
+  const body = { ...head, outputs: entries };
+  if (binary.length === 0) {
+    send(res, 200, body);
+    return;
+  }
+  const json = Buffer.from(JSON.stringify(body), 'utf8');
+  res.writeHead(200, {
+    'Content-Type': 'application/octet-stream',
+    'Inference-Header-Content-Length': json.byteLength,
+    'Content-Length': binary.reduce((n, b) => n + b.byteLength, json.byteLength),
+  });
+  res.cork();
+  res.write(json);
+  for (const bytes of binary) res.write(bytes);
+  res.end();
+  res.uncork();
+}
+
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
@@ -113,7 +178,9 @@ function tensorMetadata(s: TensorSignature) {
  * Starts an Open Inference Protocol v2 REST server (the KServe / Triton API) that resolves `name@version`
  * through the on-chain ModelRegistry, reads the ONNX file from the content store by CID, loads it once into
  * an onnxruntime-node session (LRU under a memory cap) and batches concurrent requests to a model whose inputs
- * share a dynamic first dimension. Errors use OIP's `{ "error": "..." }` body.
+ * share a dynamic first dimension. Speaks the binary tensor data extension (Triton's `binary_tensor_data`:
+ * `Inference-Header-Content-Length`, `binary_data_size`, `binary_data`, `binary_data_output`). Errors use OIP's
+ * `{ "error": "..." }` body.
  *
  * @example
  * ```ts
@@ -211,7 +278,11 @@ export async function createInferenceServer(options: InferenceServerOptions): Pr
     };
     if (path === '/v2') {
       expect('GET');
-      return send(res, 200, { name: SERVER_NAME, version: SERVER_VERSION, extensions: [] });
+      return send(res, 200, {
+        name: SERVER_NAME,
+        version: SERVER_VERSION,
+        extensions: ['binary_tensor_data'],
+      });
     }
     if (path === '/v2/health/live' || path === '/v2/health/ready') {
       expect('GET');
@@ -227,14 +298,16 @@ export async function createInferenceServer(options: InferenceServerOptions): Pr
       // Inference needs only the version's CID, which never changes: no chain read once it is known.
       const model = await resolve(name, version, true);
       const raw = await readBody(req, maxBodyBytes);
+      // Binary tensor data extension: the first N bytes are the JSON, the rest binary tensor data.
+      const jsonLength = jsonLengthOf(req.headers['inference-header-content-length'], raw.byteLength);
       let body: unknown;
       try {
-        body = JSON.parse(raw.toString('utf8'));
+        body = JSON.parse(raw.toString('utf8', 0, jsonLength));
       } catch (error) {
         throw new OipError(400, `malformed JSON in the request body: ${(error as Error).message}`);
       }
       const loaded = await load(model);
-      const request = validateInferRequest(body, loaded.inputs, loaded.outputs);
+      const request = validateInferRequest(body, loaded.inputs, loaded.outputs, raw.subarray(jsonLength));
       if (typeof request === 'string') throw new OipError(400, request);
       let outputs: Awaited<ReturnType<typeof loaded.runner.run>>;
       try {
@@ -243,17 +316,17 @@ export async function createInferenceServer(options: InferenceServerOptions): Pr
         throw new OipError(500, `inference failed: ${(error as Error).message}`);
       }
       stats.inferences++;
-      return send(res, 200, {
-        model_name: model.name,
-        model_version: model.version,
-        ...(request.id !== undefined ? { id: request.id } : {}),
-        outputs: outputs.map((o) => ({
-          name: o.name,
-          datatype: loaded.outputs.find((s) => s.name === o.name)?.datatype,
-          shape: o.dims,
-          data: encodeTensorData({ type: o.ortType as 'float32', data: o.data as Float32Array }),
-        })),
-      });
+      return sendInferResponse(
+        res,
+        {
+          model_name: model.name,
+          model_version: model.version,
+          ...(request.id !== undefined ? { id: request.id } : {}),
+        },
+        outputs,
+        loaded.outputs,
+        request.binaryOutputs,
+      );
     }
     expect('GET');
     const model = await resolve(name, version);

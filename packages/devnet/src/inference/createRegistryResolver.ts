@@ -20,7 +20,8 @@ export interface RegistryResolver {
   /**
    * The version (latest when `version` is omitted), or why it could not be found. With `cached`, an explicit
    * version seen before is answered without reading the chain (versions are immutable), and its `versions`
-   * list is the one read then, which may miss versions published since.
+   * list is the one read then, which may miss versions published since. The latest version is read again
+   * only when the chain has a new block since it was last read.
    */
   resolve(
     name: string,
@@ -31,7 +32,8 @@ export interface RegistryResolver {
 
 /**
  * Builds a resolver that reads the ModelRegistry with `eth_call` through an EIP-1193 provider. Immutable
- * facts (a name's model id, a version's CID) are cached; "latest version" is read each time.
+ * facts (a name's model id, a version's CID) are cached; "latest version" is cached per block (one
+ * `eth_blockNumber` per lookup, the registry read again once a new block exists).
  *
  * @example
  * ```ts
@@ -55,6 +57,9 @@ export function createRegistryResolver(
   const versionsById = new Map<bigint, Omit<ResolvedModel, 'versions' | 'name'>>();
   /** `name@version` already resolved: the answer, with the version list of that time. */
   const resolved = new Map<string, ResolvedModel>();
+  /** Latest-version answers by name, read at block `latestBlock` or after; emptied when a block arrives. */
+  const latest = new Map<string, Promise<ResolvedModel | { missing: 'model' | 'version' }>>();
+  let latestBlock = '';
 
   async function versionLabels(modelId: bigint): Promise<{ ids: readonly bigint[]; labels: string[] }> {
     const ids = await read<readonly bigint[]>('versionsOf', [modelId]);
@@ -74,24 +79,54 @@ export function createRegistryResolver(
     return info;
   }
 
+  async function resolveLatest(name: string): Promise<ResolvedModel | { missing: 'model' | 'version' }> {
+    // Read the block number first: the registry reads below see that block or a later one, so the answer is
+    // never older than the block it is kept for.
+    const block = String(await provider.request({ method: 'eth_blockNumber' }));
+    if (block !== latestBlock) {
+      latest.clear();
+      latestBlock = block;
+    }
+    const cached = latest.get(name);
+    if (cached) return cached;
+    const answer = resolveFromChain(name, undefined);
+    latest.set(name, answer);
+    // Unknown names are not kept (any client can send any name); failed reads are retried next time.
+    const forget = () => {
+      if (latest.get(name) === answer) latest.delete(name);
+    };
+    answer.then((found) => {
+      if ('missing' in found && found.missing === 'model') forget();
+    }, forget);
+    return answer;
+  }
+
+  async function resolveFromChain(
+    name: string,
+    version: string | undefined,
+  ): Promise<ResolvedModel | { missing: 'model' | 'version' }> {
+    const key = version === undefined ? undefined : `${name}@${version}`;
+    let modelId = modelIds.get(name);
+    if (modelId === undefined) {
+      modelId = await read<bigint>('modelIdOf', [name]);
+      if (modelId === 0n) return { missing: 'model' };
+      modelIds.set(name, modelId);
+    }
+    const { ids, labels } = await versionLabels(modelId);
+    const index = version === undefined ? ids.length - 1 : labels.indexOf(version);
+    const versionId = ids[index];
+    if (index < 0 || versionId === undefined) return { missing: 'version' };
+    const model = { ...(await versionInfo(versionId)), name, versions: labels };
+    if (key !== undefined) resolved.set(key, model);
+    return model;
+  }
+
   return {
     async resolve(name, version, options) {
-      const key = version === undefined ? undefined : `${name}@${version}`;
-      const seen = key === undefined ? undefined : resolved.get(key);
+      if (version === undefined) return resolveLatest(name);
+      const seen = resolved.get(`${name}@${version}`);
       if (seen && options?.cached) return seen;
-      let modelId = modelIds.get(name);
-      if (modelId === undefined) {
-        modelId = await read<bigint>('modelIdOf', [name]);
-        if (modelId === 0n) return { missing: 'model' };
-        modelIds.set(name, modelId);
-      }
-      const { ids, labels } = await versionLabels(modelId);
-      const index = version === undefined ? ids.length - 1 : labels.indexOf(version);
-      const versionId = ids[index];
-      if (index < 0 || versionId === undefined) return { missing: 'version' };
-      const model = { ...(await versionInfo(versionId)), name, versions: labels };
-      if (key !== undefined) resolved.set(key, model);
-      return model;
+      return resolveFromChain(name, version);
     },
   };
 }

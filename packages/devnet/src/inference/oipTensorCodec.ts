@@ -42,6 +42,28 @@ export type TensorValues =
   | BigUint64Array
   | string[];
 
+/** A constructor of one of the numeric {@link TensorValues} arrays. */
+export type TypedArrayConstructor = {
+  new (length: number): Exclude<TensorValues, string[]>;
+  new (buffer: ArrayBufferLike, byteOffset: number, length: number): Exclude<TensorValues, string[]>;
+  readonly BYTES_PER_ELEMENT: number;
+};
+
+/** The typed array holding each fixed-size OIP datatype's values for onnxruntime (BOOL as bytes 0/1). */
+export const typedArrayOfDatatype: Readonly<Record<string, TypedArrayConstructor>> = {
+  FP32: Float32Array,
+  FP64: Float64Array,
+  INT8: Int8Array,
+  INT16: Int16Array,
+  INT32: Int32Array,
+  INT64: BigInt64Array,
+  UINT8: Uint8Array,
+  UINT16: Uint16Array,
+  UINT32: Uint32Array,
+  UINT64: BigUint64Array,
+  BOOL: Uint8Array,
+};
+
 /** Flattens OIP `data` (flat or nested row-major arrays); returns undefined when it is not an array of leaves. */
 function flatten(data: unknown): unknown[] | undefined {
   if (!Array.isArray(data)) return undefined;
@@ -97,18 +119,7 @@ export function decodeTensorData(datatype: string, data: unknown): TensorValues 
       const range = intRanges[datatype];
       if (!range) return `unsupported datatype ${datatype}`;
       const wide = datatype === 'INT64' || datatype === 'UINT64';
-      const out = new (
-        {
-          INT8: Int8Array,
-          INT16: Int16Array,
-          INT32: Int32Array,
-          INT64: BigInt64Array,
-          UINT8: Uint8Array,
-          UINT16: Uint16Array,
-          UINT32: Uint32Array,
-          UINT64: BigUint64Array,
-        } as const
-      )[datatype as 'INT8'](flat.length);
+      const out = new (typedArrayOfDatatype[datatype] as TypedArrayConstructor)(flat.length);
       for (let i = 0; i < flat.length; i++) {
         const v = flat[i];
         let n: bigint;

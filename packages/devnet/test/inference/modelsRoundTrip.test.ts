@@ -1,16 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { AidocError } from '@aidoc/sdk';
 import { CID } from 'multiformats/cid';
-import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEcg200, loadWdbc } from '../../../../models/loadReferenceDatasets';
 import { encodeOnnxModel } from '../../../../models/onnx/encodeOnnxModel';
 import { readFileContent } from '../../src/content/readFileContent';
-import { createInferenceServer, type InferenceServer } from '../../src/inference/createInferenceServer';
-import { publishReferenceModels } from '../../src/inference/publishReferenceModels';
-import { startDevnet } from '../../src/startDevnet';
+import type { InferenceServer } from '../../src/inference/createInferenceServer';
 import type { Devnet } from '../../src/types';
-import { connectModels } from './connectModels';
+import { runOnnxDirectly as direct } from './runOnnxDirectly';
+import { type ModelsDevnet, startModelsDevnet } from './startModelsDevnet';
 
 const AID = 10n ** 18n;
 const wdbcBytes = readFileSync(new URL('../../../../models/wdbc-classifier.onnx', import.meta.url));
@@ -18,38 +16,18 @@ const ecgBytes = readFileSync(new URL('../../../../models/ecg200-classifier.onnx
 
 let devnet: Devnet;
 let server: InferenceServer;
-let publisher: Awaited<ReturnType<typeof connectModels>>;
-let user: Awaited<ReturnType<typeof connectModels>>;
+let publisher: ModelsDevnet['publisher'];
+let user: ModelsDevnet['user'];
+let env: ModelsDevnet | undefined;
 
 beforeAll(async () => {
-  devnet = await startDevnet({ port: 0, validators: 1 });
-  server = await createInferenceServer({
-    port: 0,
-    provider: devnet.provider,
-    registry: devnet.contracts.ModelRegistry as `0x${string}`,
-    content: devnet.content,
-  });
-  publisher = await connectModels(devnet, 0, server.url);
-  user = await connectModels(devnet, 1, server.url);
-  await publishReferenceModels(publisher.models);
+  env = await startModelsDevnet();
+  ({ devnet, server, publisher, user } = env);
 });
 
 afterAll(async () => {
-  await server?.close();
-  await devnet?.stop();
+  await env?.stop();
 });
-
-async function direct(bytes: Uint8Array, inputName: string, rows: number[][]) {
-  const session = await ort.InferenceSession.create(bytes);
-  const out = await session.run({
-    [inputName]: new ort.Tensor('float32', Float32Array.from(rows.flat()), [
-      rows.length,
-      rows[0]?.length ?? 0,
-    ]),
-  });
-  await session.release();
-  return { probabilities: out.probabilities?.data as Float32Array, label: out.label?.data as BigInt64Array };
-}
 
 async function post(path: string, body: string | object, headers: Record<string, string> = {}) {
   const response = await fetch(`${server.url}${path}`, {
@@ -146,7 +124,7 @@ describe('models: publish, list, info, infer through the devnet OIP server', () 
     const error = await publisher.models
       .publish(wdbcBytes, { name: 'wdbc-classifier', version: '1.0.0', task: 'breast-cancer-diagnosis' })
       .catch((e: unknown) => e);
-    expect(AidocError.is(error, 'INVALID_INPUT')).toBe(true);
+    expect(AidocError.is(error, 'ALREADY_KNOWN')).toBe(true);
     expect((error as AidocError).shortMessage).toMatch(/already published/);
     const other = await user.models
       .publish(wdbcBytes, { name: 'wdbc-classifier', version: '2.0.0', task: 'breast-cancer-diagnosis' })
@@ -192,7 +170,7 @@ describe('models: publish, list, info, infer through the devnet OIP server', () 
     await expect(user.models.rate(callId, 6)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     const rated = await user.models.rate(callId, 4, { comment: 'agrees with pathology' });
     expect(rated.commentCid).not.toBe('');
-    await expect(user.models.rate(callId, 5)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(user.models.rate(callId, 5)).rejects.toMatchObject({ code: 'ALREADY_KNOWN' });
     const info = await user.models.info('wdbc-paid@1.0.0');
     expect(info.rating).toEqual({ count: 1, average: 4 });
     expect(info.price).toBe(2n * AID);
