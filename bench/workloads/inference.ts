@@ -65,7 +65,8 @@ function benchModels(): BenchModel[] {
 export interface InferenceRow {
   model: string;
   batch: number;
-  path: 'server' | 'direct';
+  /** `server`: OIP JSON tensors; `binary`: the same server with the binary tensor data extension. */
+  path: 'server' | 'binary' | 'direct';
   phase: 'latency' | 'throughput';
   concurrency: number;
   requests: number;
@@ -133,6 +134,68 @@ function serverCaller(pool: Pool, model: BenchModel, batch: number, variants: Fl
       const label = reply.outputs.find((o) => o.name === 'label');
       if (!label) throw new Error(`${model.name} infer: no label output in ${text.slice(0, 200)}`);
       return label.data;
+    },
+  };
+}
+
+/**
+ * The same requests with the binary tensor data extension (Triton's, served by the devnet): the JSON part
+ * announces each tensor's byte count and raw little-endian bytes follow; the label output comes back as bytes.
+ */
+function binaryCaller(pool: Pool, model: BenchModel, batch: number, variants: Float32Array[]): Caller {
+  const path = `/v2/models/${model.name}/versions/${model.version}/infer`;
+  const bodies = variants.map((data) => {
+    const head = Buffer.from(
+      JSON.stringify({
+        inputs: [
+          {
+            name: model.input,
+            datatype: 'FP32',
+            shape: [batch, model.width],
+            parameters: { binary_data_size: data.byteLength },
+          },
+        ],
+        outputs: [{ name: 'label', parameters: { binary_data: true } }],
+      }),
+    );
+    return {
+      head: head.length,
+      body: Buffer.concat([head, Buffer.from(data.buffer, data.byteOffset, data.byteLength)]),
+    };
+  });
+  return {
+    async call(i) {
+      const { head, body } = bodies[i % bodies.length] as { head: number; body: Buffer };
+      const res = await pool.request({
+        method: 'POST',
+        path,
+        headers: {
+          'content-type': 'application/octet-stream',
+          'inference-header-content-length': String(head),
+        },
+        body,
+      });
+      const reply = Buffer.from(await res.body.arrayBuffer());
+      if (res.statusCode !== 200)
+        throw new Error(
+          `${model.name} binary infer: HTTP ${res.statusCode}: ${reply.toString('utf8', 0, 300)}`,
+        );
+      const jsonLength = Number(res.headers['inference-header-content-length']);
+      if (!Number.isSafeInteger(jsonLength)) throw new Error(`${model.name} binary infer: no binary reply`);
+      const json = JSON.parse(reply.toString('utf8', 0, jsonLength)) as {
+        outputs: { name: string; parameters?: { binary_data_size?: number } }[];
+      };
+      let at = jsonLength;
+      for (const output of json.outputs) {
+        const size = output.parameters?.binary_data_size ?? 0;
+        if (output.name === 'label') {
+          const labels: number[] = [];
+          for (let o = at; o < at + size; o += 8) labels.push(Number(reply.readBigInt64LE(o)));
+          return labels;
+        }
+        at += size;
+      }
+      throw new Error(`${model.name} binary infer: no label output`);
     },
   };
 }
@@ -227,25 +290,28 @@ function verdicts(rows: InferenceRow[]): { pass: boolean; text: string }[] {
   const models = [...new Set(rows.map((r) => r.model))];
   return models.flatMap((model) => {
     const out: { pass: boolean; text: string }[] = [];
-    const s32 = find(rows, model, 32, 'server', 'throughput');
-    const d32 = find(rows, model, 32, 'direct', 'throughput');
-    if (s32 && d32) {
-      const ratio = s32.rowsPerSecond / d32.rowsPerSecond;
-      const pass = ratio >= inferenceThroughputGoal;
-      out.push({
-        pass,
-        text: `${pass ? 'PASS' : 'FAIL'}  ${model} batch 32: server at ${(ratio * 100).toFixed(0)}% of direct rows/s (goal >= ${inferenceThroughputGoal * 100}%)`,
-      });
-    }
-    const s1 = find(rows, model, 1, 'server', 'latency');
-    const d1 = find(rows, model, 1, 'direct', 'latency');
-    if (s1 && d1) {
-      const added = s1.p50Ms - d1.p50Ms;
-      const pass = added < inferenceAddedP50GoalMs;
-      out.push({
-        pass,
-        text: `${pass ? 'PASS' : 'FAIL'}  ${model} batch 1: server adds ${added.toFixed(3)} ms to the direct p50 (goal < ${inferenceAddedP50GoalMs} ms)`,
-      });
+    for (const path of ['server', 'binary'] as const) {
+      const via = path === 'server' ? 'JSON tensors' : 'binary tensors';
+      const s32 = find(rows, model, 32, path, 'throughput');
+      const d32 = find(rows, model, 32, 'direct', 'throughput');
+      if (s32 && d32) {
+        const ratio = s32.rowsPerSecond / d32.rowsPerSecond;
+        const pass = ratio >= inferenceThroughputGoal;
+        out.push({
+          pass,
+          text: `${pass ? 'PASS' : 'FAIL'}  ${model} batch 32 (${via}): server at ${(ratio * 100).toFixed(0)}% of direct rows/s (goal >= ${inferenceThroughputGoal * 100}%)`,
+        });
+      }
+      const s1 = find(rows, model, 1, path, 'latency');
+      const d1 = find(rows, model, 1, 'direct', 'latency');
+      if (s1 && d1) {
+        const added = s1.p50Ms - d1.p50Ms;
+        const pass = added < inferenceAddedP50GoalMs;
+        out.push({
+          pass,
+          text: `${pass ? 'PASS' : 'FAIL'}  ${model} batch 1 (${via}): server adds ${added.toFixed(3)} ms to the direct p50 (goal < ${inferenceAddedP50GoalMs} ms)`,
+        });
+      }
     }
     return out;
   });
@@ -269,6 +335,7 @@ export function formatInferenceReport(results: TargetResult[]): string {
     'model',
     'batch',
     'phase',
+    'tensors',
     'in flight',
     'server req/s',
     'direct req/s',
@@ -282,31 +349,33 @@ export function formatInferenceReport(results: TargetResult[]): string {
   const body: string[][] = [];
   for (const model of [...new Set(rows.map((r) => r.model))])
     for (const batch of BATCHES)
-      for (const phase of ['latency', 'throughput'] as const) {
-        const s = find(rows, model, batch, 'server', phase);
-        const d = find(rows, model, batch, 'direct', phase);
-        if (!s || !d) continue;
-        const n = (x: number) => Math.round(x).toLocaleString('en-US');
-        body.push([
-          model,
-          String(batch),
-          phase,
-          String(s.concurrency),
-          n(s.requestsPerSecond),
-          n(d.requestsPerSecond),
-          `${(s.requestsPerSecond / d.requestsPerSecond).toFixed(2)}x`,
-          n(s.rowsPerSecond),
-          n(d.rowsPerSecond),
-          `${s.p50Ms.toFixed(3)} / ${s.p99Ms.toFixed(3)}`,
-          `${d.p50Ms.toFixed(3)} / ${d.p99Ms.toFixed(3)}`,
-          (s.p50Ms - d.p50Ms).toFixed(3),
-        ]);
-      }
+      for (const phase of ['latency', 'throughput'] as const)
+        for (const path of ['server', 'binary'] as const) {
+          const s = find(rows, model, batch, path, phase);
+          const d = find(rows, model, batch, 'direct', phase);
+          if (!s || !d) continue;
+          const n = (x: number) => Math.round(x).toLocaleString('en-US');
+          body.push([
+            model,
+            String(batch),
+            phase,
+            path === 'server' ? 'JSON' : 'binary',
+            String(s.concurrency),
+            n(s.requestsPerSecond),
+            n(d.requestsPerSecond),
+            `${(s.requestsPerSecond / d.requestsPerSecond).toFixed(2)}x`,
+            n(s.rowsPerSecond),
+            n(d.rowsPerSecond),
+            `${s.p50Ms.toFixed(3)} / ${s.p99Ms.toFixed(3)}`,
+            `${d.p50Ms.toFixed(3)} / ${d.p99Ms.toFixed(3)}`,
+            (s.p50Ms - d.p50Ms).toFixed(3),
+          ]);
+        }
   const all = [header, ...body];
   const widths = header.map((_, c) => Math.max(...all.map((r) => (r[c] ?? '').length)));
   const render = (r: string[]) =>
     r
-      .map((cell, c) => (c <= 2 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0)))
+      .map((cell, c) => (c <= 3 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0)))
       .join('  ')
       .trimEnd();
   return [
@@ -314,7 +383,8 @@ export function formatInferenceReport(results: TargetResult[]): string {
     widths.map((w) => '-'.repeat(w)).join('  '),
     ...body.map(render),
     '',
-    `server: OIP v2 REST over HTTP/1.1 keep-alive (undici Pool) to the devnet's inference server in its own process;`,
+    `server: OIP v2 REST over HTTP/1.1 keep-alive (undici Pool) to the devnet's inference server in its own process,`,
+    'tensors as JSON numbers or with the binary tensor data extension (raw little-endian bytes after a JSON header);',
     'direct: onnxruntime-node session.run on the same ONNX bytes in the bench process. latency phase: one request',
     `at a time; throughput phase: ${CONCURRENCY} in flight. ratio = server / direct.`,
     '',
@@ -363,11 +433,14 @@ export const inferenceWorkload: Workload = {
             const variants = Array.from({ length: 16 }, (_, i) => batchValues(model, batch, i));
             const direct = directCaller(loaded, model, batch, variants);
             const server = serverCaller(pool, model, batch, variants);
-            // Correctness first: the server's labels equal direct session.run's for every variant.
+            const binary = binaryCaller(pool, model, batch, variants);
+            // Correctness first: the server's labels equal direct session.run's for every variant, both ways.
             for (let i = 0; i < variants.length; i++) {
-              const [a, b] = [await direct.call(i), await server.call(i)];
+              const [a, b, c] = [await direct.call(i), await server.call(i), await binary.call(i)];
               if (a.join() !== b.join())
                 throw new Error(`${model.name} batch ${batch}: server labels ${b} differ from direct ${a}`);
+              if (a.join() !== c.join())
+                throw new Error(`${model.name} batch ${batch}: binary labels ${c} differ from direct ${a}`);
             }
             const scale = ctx.quick ? 0.1 : 1;
             const latencyRequests = Math.round((batch === 1 ? 3000 : 1000) * scale);
@@ -379,6 +452,7 @@ export const inferenceWorkload: Workload = {
               for (const [path, caller] of [
                 ['direct', direct],
                 ['server', server],
+                ['binary', binary],
               ] as const) {
                 await measure(caller, Math.max(50, Math.round(requests / 10)), concurrency); // warm-up
                 const m = await measure(caller, requests, concurrency);

@@ -154,6 +154,19 @@ describe('aidoc model (in-process devnet with the reference models)', () => {
 
     const text = await aidoc(['model', 'infer', 'wdbc-classifier', '--input', file], { tty: true });
     expect(text.stdout).toMatch(/label INT64 \[8\]\s+\[0, 0, 0, 0, 1, 1, 1, 1\]/);
+
+    // Tensors as raw bytes on the wire (binary tensor data extension): the same outputs.
+    const binary = await aidoc([
+      'model',
+      'infer',
+      'wdbc-classifier@1.0.0',
+      '--input',
+      file,
+      '--binary',
+      '--json',
+    ]);
+    expect(binary.code, binary.stdout).toBe(0);
+    expect(binary.json.outputs).toEqual(result.json.outputs);
   });
 
   it('refuses bad inference input with a typed error and exit code 2, unknown models with NOT_FOUND', async () => {

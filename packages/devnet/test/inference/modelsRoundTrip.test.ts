@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { AidocError } from '@aidoc/sdk';
+import { AidocError, type InferInput } from '@aidoc/sdk';
 import { CID } from 'multiformats/cid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEcg200, loadWdbc } from '../../../../models/loadReferenceDatasets';
@@ -87,6 +87,19 @@ describe('models: publish, list, info, infer through the devnet OIP server', () 
     expect(label?.data).toEqual(expected.label);
     expect(result.payment).toBeUndefined();
     expect(result.modelVersion).toBe('1.0.0');
+  });
+
+  it('SDK infer with binary tensor data gives the same outputs as JSON and as onnxruntime directly', async () => {
+    const rows = loadEcg200().test.x.slice(0, 32);
+    const input = [{ name: 'heartbeat', shape: [32, 96], data: Float32Array.from(rows.flat()) }];
+    const [json, binary] = [
+      await user.models.infer('ecg200-classifier@1.0.0', input),
+      await user.models.infer('ecg200-classifier@1.0.0', input, { binary: true }),
+    ];
+    expect(binary.outputs).toEqual(json.outputs);
+    const expected = await direct(ecgBytes, 'heartbeat', rows);
+    expect(binary.outputs.find((o) => o.name === 'label')?.data).toEqual(expected.label);
+    expect(binary.outputs.find((o) => o.name === 'probabilities')?.data).toEqual(expected.probabilities);
   });
 
   it('raw OIP REST (what curl sends) gives the same outputs, and the metadata and health endpoints answer', async () => {
@@ -238,16 +251,20 @@ describe('models: publish, list, info, infer through the devnet OIP server', () 
     const published = await publisher.models.publish(bytes, { name: 'typed', version: '1', task: 'test' });
     expect(published.metadata.inputs.map((i) => i.datatype)).toEqual(['INT64', 'BOOL', 'BYTES', 'FP64']);
     const big = 2n ** 60n;
-    const { outputs } = await user.models.infer('typed@1', [
+    const inputs: InferInput[] = [
       { name: 'counts', shape: [2, 2], data: BigInt64Array.from([1n, -2n, big, 3n]) },
       { name: 'flags', shape: [2, 2], datatype: 'BOOL', data: [true, false, false, true] },
       { name: 'codes', shape: [2], datatype: 'BYTES', data: ['LOINC 8867-4', 'ünïcode'] },
       { name: 'values', shape: [2], datatype: 'FP64', data: [0.1, 1e300] },
-    ]);
+    ];
+    const { outputs } = await user.models.infer('typed@1', inputs);
     const byName = Object.fromEntries(outputs.map((o) => [o.name, o]));
     expect(byName.counts_twice?.data).toEqual(BigInt64Array.from([2n, -4n, 2n * big, 6n]));
     expect(byName.not_flags?.data).toEqual([false, true, true, false]);
     expect(byName.codes_out?.data).toEqual(['LOINC 8867-4', 'ünïcode']);
     expect(byName.values_out?.data).toEqual(Float64Array.from([0.1, 1e300]));
+    // The SDK's binary encoder and the server's binary decoder agree on every one of these layouts.
+    const binary = await user.models.infer('typed@1', inputs, { binary: true });
+    expect(binary.outputs).toEqual(outputs);
   });
 });

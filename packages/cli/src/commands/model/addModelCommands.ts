@@ -117,9 +117,15 @@ export function addModelCommands(program: Command, ctx: CliContext): void {
       },
       { flags: '--pay', description: 'pay for the call even when the model is free (so it can be rated)' },
       { flags: '--no-pay', description: 'do not pay, even when the model has a price' },
+      {
+        flags: '--binary',
+        description:
+          'send and receive tensors as raw bytes (binary tensor data extension: Triton, the devnet)',
+      },
     ],
     `  $ aidoc model infer wdbc-classifier@1.0.0 --input request.json
-  $ cat request.json | aidoc model infer ecg200-classifier --input - --account dev:1 --json`,
+  $ cat request.json | aidoc model infer ecg200-classifier --input - --account dev:1 --json
+  $ aidoc model infer ecg200-classifier@1.0.0 --input batch.json --binary`,
   )
     .argument('<model>', 'name or name@version')
     .action(async function (this: Command, ref: string) {

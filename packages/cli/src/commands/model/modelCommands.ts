@@ -131,6 +131,8 @@ export interface ModelInferFlags extends ModelFlags {
   input: string;
   /** `--pay` / `--no-pay`; default: pay when the version has a price. */
   pay?: boolean;
+  /** Tensors as raw bytes on the wire (the binary tensor data extension); the output is the same. */
+  binary?: boolean;
 }
 
 /** An output tensor as plain JSON data: 64-bit integers as numbers when exact, else decimal strings. */
@@ -176,6 +178,7 @@ export async function modelInfer(
     ...(flags.pay !== undefined ? { pay: flags.pay } : {}),
     ...(request.id !== undefined ? { id: request.id } : {}),
     ...(request.outputs !== undefined ? { outputs: request.outputs } : {}),
+    ...(flags.binary ? { binary: true } : {}),
   });
   return {
     model: result.model,
