@@ -28,7 +28,7 @@ export type TensorData =
   | Uint32Array
   | BigUint64Array
   | readonly number[]
-  | readonly bigint[]
+  | readonly (number | bigint)[]
   | readonly boolean[]
   | readonly string[];
 
