@@ -4,14 +4,24 @@ import { importer } from 'ipfs-unixfs-importer';
 import { balanced, trickle } from 'ipfs-unixfs-importer/layout';
 import type { CID } from 'multiformats/cid';
 import type { ContentStore } from './ContentStore';
-import { type ChunkBufferPool, createChunkBufferPool, fixedSizeChunker } from './fixedSizeChunker';
-import { kuboBufferImporter, unixfsLeafPadding } from './kuboBufferImporter';
+import { kuboBufferImporter } from './kuboBufferImporter';
+import { passThroughChunker } from './passThroughChunker';
 import type { KuboAddOptions } from './parseKuboAddOptions';
 
 /** One uploaded entry: a file (with `content`) or a directory (without). Paths use `/` separators. */
 export interface AddEntry {
   path: string;
   content?: AsyncIterable<Uint8Array> | Iterable<Uint8Array> | undefined;
+}
+
+/** Who owns the bytes of the entries' content. */
+export interface AddInputOptions {
+  /**
+   * The content's buffers belong to this import alone (a request body read for it): a piece that ends its
+   * buffer moves that buffer to the hashing worker instead of being copied, and nobody may use it afterwards.
+   * Default false: every piece is copied.
+   */
+  owned?: boolean;
 }
 
 /** What `add` reports, in Kubo's order: progress while reading, then one `added` per file and directory. */
@@ -35,7 +45,7 @@ const KUBO_HAMT_THRESHOLD = 262_144;
  * const opts = kuboImporterOptions(parseKuboAddOptions(new URLSearchParams('cid-version=1')));
  * ```
  */
-export function kuboImporterOptions(options: KuboAddOptions, pool?: ChunkBufferPool): ImporterOptions {
+export function kuboImporterOptions(options: KuboAddOptions, input: AddInputOptions = {}): ImporterOptions {
   // go-unixfs: balanced leaves are UnixFS `file` nodes and a one-chunk file is its own root; trickle
   // leaves are UnixFS `raw` nodes and even a one-chunk file gets a root above its leaf.
   const leafType = options.trickle ? 'raw' : 'file';
@@ -47,15 +57,13 @@ export function kuboImporterOptions(options: KuboAddOptions, pool?: ChunkBufferP
     // Same chunks and leaf blocks as the importer's defaults, with fewer copies and no wait on storage.
     // The chunker checks its input itself: no extra async layer per network chunk.
     chunkValidator: (source) => source,
-    chunker: fixedSizeChunker(
-      options.chunkSize,
-      options.rawLeaves ? { before: 0, after: 0 } : unixfsLeafPadding(options.chunkSize),
-      pool,
-    ),
+    chunker: passThroughChunker(),
     bufferImporter: kuboBufferImporter({
       cidVersion: options.cidVersion,
       rawLeaves: options.rawLeaves,
       leafType,
+      chunkSize: options.chunkSize,
+      ownsInput: input.owned === true,
     }),
     layout: options.trickle
       ? trickle({ maxChildrenPerNode: KUBO_MAX_LINKS, layerRepeat: KUBO_TRICKLE_LAYER_REPEAT })
@@ -71,6 +79,9 @@ export function kuboImporterOptions(options: KuboAddOptions, pool?: ChunkBufferP
   };
 }
 
+/** Bytes read between two progress events (Kubo's `progressReaderIncrement`). */
+const PROGRESS_STEP = 256 * 1024;
+
 /** Block bytes written behind the importer before it waits for storage (memory stays flat, disk stays busy). */
 const WRITE_BEHIND_BYTES = 16 * 1024 * 1024;
 
@@ -79,7 +90,7 @@ const WRITE_BEHIND_BYTES = 16 * 1024 * 1024;
  * flight, so hashing the next chunks overlaps the writes of the previous ones. `flush` waits for every write
  * started so far and rethrows the first failure: nothing is acknowledged before it.
  */
-function createWriteBehindSink(store: ContentStore, pool: ChunkBufferPool | undefined) {
+function createWriteBehindSink(store: ContentStore) {
   const pending = new Set<Promise<void>>();
   let bytesInFlight = 0;
   let failure: { error: unknown } | undefined;
@@ -98,9 +109,6 @@ function createWriteBehindSink(store: ContentStore, pool: ChunkBufferPool | unde
         () => {
           bytesInFlight -= size;
           pending.delete(write);
-          // The store copied the block out: its buffer can hold a later chunk (the importer keeps no leaf
-          // bytes past this point, see kuboBufferImporter).
-          pool?.give(bytes.buffer);
         },
         (error: unknown) => {
           bytesInFlight -= size;
@@ -166,24 +174,31 @@ export async function* addContent(
   store: ContentStore,
   entries: AsyncIterable<AddEntry> | Iterable<AddEntry>,
   options: KuboAddOptions,
+  input: AddInputOptions = {},
 ): AsyncGenerator<AddEvent> {
   const queue = createEventQueue<AddEvent>();
-  // Recycle chunk buffers when the store copies blocks out (on disk); a store in memory keeps them.
-  const pool =
-    store.releasesPutBytes && !options.onlyHash
-      ? createChunkBufferPool(Math.ceil(WRITE_BEHIND_BYTES / options.chunkSize) + 8)
-      : undefined;
+  /** Per file path: bytes read so far and bytes last reported as progress. */
+  const progress = new Map<string, { read: number; reported: number }>();
   const sink = options.onlyHash
     ? { put: async (cid: CID) => cid, flush: async () => {} }
-    : createWriteBehindSink(store, pool);
+    : createWriteBehindSink(store);
   const importerOptions: ImporterOptions = {
-    ...kuboImporterOptions(options, pool),
+    ...kuboImporterOptions(options, input),
     ...(options.progress
       ? {
           onProgress: (event: { type: string; detail: unknown }) => {
             if (event.type !== 'unixfs:importer:progress:file:read') return;
             const detail = event.detail as { bytesRead: bigint; path?: string };
-            queue.push({ type: 'progress', name: detail.path ?? '', bytes: Number(detail.bytesRead) });
+            const name = detail.path ?? '';
+            const bytes = Number(detail.bytesRead);
+            const seen = progress.get(name) ?? { read: 0, reported: 0 };
+            seen.read = bytes;
+            progress.set(name, seen);
+            // Kubo reports every 256 KiB read (and the total before the file's result, see below).
+            if (bytes - seen.reported >= PROGRESS_STEP) {
+              seen.reported = bytes;
+              queue.push({ type: 'progress', name, bytes });
+            }
           },
         }
       : {}),
@@ -207,6 +222,9 @@ export async function* addContent(
       const path = result.path ?? '';
       // Kubo names an unnamed upload (stdin, a bare byte array) after its own CID.
       const name = path === '' && unnamed && !options.wrapWithDirectory ? result.cid.toString() : path;
+      const read = progress.get(path);
+      if (read && read.read > read.reported) queue.push({ type: 'progress', name: path, bytes: read.read });
+      progress.delete(path);
       queue.push({ type: 'added', name, cid: result.cid, size: Number(result.size) });
       if (options.wrapWithDirectory ? path === '' : !path.includes('/')) roots.push(result.cid);
       last = result.cid;

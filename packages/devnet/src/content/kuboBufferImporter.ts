@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
+import { AidocError } from '@aidoc/sdk/errors';
 import * as dagPb from '@ipld/dag-pb';
 import { UnixFS } from 'ipfs-unixfs';
 import type { BufferImporter, BufferImporterResult } from 'ipfs-unixfs-importer';
 import { CID } from 'multiformats/cid';
 import * as Digest from 'multiformats/hashes/digest';
 import { RAW_CODE } from './blockLinks';
+import { type LeafEvent, openLeafStream } from './createLeafWorker';
 
 const SHA2_256 = 0x12;
 /** UnixFS `Data.DataType` values (unixfs.proto). */
@@ -40,23 +42,8 @@ function unixfsLengthOf(n: number): number {
 }
 
 /**
- * The free bytes a chunk of `chunkSize` needs around it for {@link encodeUnixfsLeaf} to build its leaf in place.
- *
- * @example
- * ```ts
- * const chunker = fixedSizeChunker(262_144, unixfsLeafPadding(262_144));
- * ```
- */
-export function unixfsLeafPadding(chunkSize: number): { before: number; after: number } {
-  return { before: leafHeaderLength(chunkSize), after: 1 + varintLength(chunkSize) };
-}
-
-/**
  * The dag-pb leaf block for one chunk: `PBNode { Data: UnixFS { Type, Data, filesize } }`, byte for byte what
- * `dagPb.encode({ Data: new UnixFS({ type, data }).marshal(), Links: [] })` produces. When `data` sits in a
- * buffer with exactly {@link unixfsLeafPadding} free bytes around it (as `fixedSizeChunker` leaves them), the
- * header and trailer are written around it and that whole buffer is the block: no copy. Otherwise the block is
- * a new buffer and `data` is copied once.
+ * `dagPb.encode({ Data: new UnixFS({ type, data }).marshal(), Links: [] })` produces, in one pass.
  *
  * @example
  * ```ts
@@ -66,10 +53,7 @@ export function unixfsLeafPadding(chunkSize: number): { before: number; after: n
 export function encodeUnixfsLeaf(data: Uint8Array, type: 'file' | 'raw'): Uint8Array {
   const n = data.byteLength;
   const unixfsLength = unixfsLengthOf(n);
-  const headerLength = leafHeaderLength(n);
-  const blockLength = 1 + varintLength(unixfsLength) + unixfsLength;
-  const inPlace = n > 0 && data.byteOffset === headerLength && data.buffer.byteLength === blockLength;
-  const block = inPlace ? new Uint8Array(data.buffer, 0, blockLength) : new Uint8Array(blockLength);
+  const block = new Uint8Array(1 + varintLength(unixfsLength) + unixfsLength);
   let at = 0;
   block[at++] = 0x0a; // PBNode.Data, length-delimited
   at = writeVarint(block, at, unixfsLength);
@@ -78,7 +62,7 @@ export function encodeUnixfsLeaf(data: Uint8Array, type: 'file' | 'raw'): Uint8A
   if (n > 0) {
     block[at++] = 0x12;
     at = writeVarint(block, at, n);
-    if (!inPlace) block.set(data, at);
+    block.set(data, at);
     at += n;
   }
   block[at++] = 0x18;
@@ -86,45 +70,145 @@ export function encodeUnixfsLeaf(data: Uint8Array, type: 'file' | 'raw'): Uint8A
   return block;
 }
 
+/** Bytes handed to the leaf worker per message. */
+const BATCH_BYTES = 1024 * 1024;
+/** Bytes handed to the leaf worker and not yet back as leaves before reading waits (memory stays flat). */
+const MAX_IN_FLIGHT_BYTES = 8 * 1024 * 1024;
+
+/** The bytes a full leaf has before and after its chunk, per chunk size and leaf type. */
+const frames = new Map<string, { header: Uint8Array; trailer: Uint8Array }>();
+
+function leafFrame(chunkSize: number, type: 'file' | 'raw'): { header: Uint8Array; trailer: Uint8Array } {
+  const key = `${chunkSize}/${type}`;
+  let frame = frames.get(key);
+  if (!frame) {
+    // Every full leaf is the same header, the chunk, the same trailer: cut them from one encoded leaf.
+    const before = leafHeaderLength(chunkSize);
+    const block = encodeUnixfsLeaf(new Uint8Array(chunkSize), type);
+    frame = { header: block.slice(0, before), trailer: block.slice(before + chunkSize) };
+    frames.set(key, frame);
+  }
+  return frame;
+}
+
 /**
- * The importer's leaf step, reproducing `ipfs-unixfs-importer`'s default buffer importer (same blocks, same
- * CIDs) with less work per chunk: the leaf is encoded in one pass, hashed with node:crypto, and handed to the
- * blockstore without waiting for the write (the caller bounds and awaits writes before acknowledging), so
- * reading the upload never stops for storage. Leaves report their size through `blockSizes` instead of keeping
- * the chunk, so a layout level of 174 leaves holds no file data.
+ * The importer's leaf step, reproducing `ipfs-unixfs-importer`'s default buffer importer with Kubo's
+ * fixed-size chunking (same blocks, same CIDs), with the per-byte work off this thread: the file's bytes
+ * (as they arrive, see {@link passThroughChunker}) go to a worker that cuts them into `chunkSize` chunks,
+ * frames each as a leaf and hashes it; this thread makes the CIDs and hands the blocks to the blockstore in
+ * order without waiting for the write (the caller bounds and awaits writes before acknowledging). Leaves
+ * report their size through `blockSizes` instead of keeping the chunk, so a layout level of 174 leaves
+ * holds no file data.
  *
  * @example
  * ```ts
- * importer(source, blockstore, { bufferImporter: kuboBufferImporter({ cidVersion: 0, rawLeaves: false, leafType: 'file' }) });
+ * importer(source, blockstore, { chunker: passThroughChunker(), bufferImporter: kuboBufferImporter({ cidVersion: 0, rawLeaves: false, leafType: 'file', chunkSize: 262_144 }) });
  * ```
  */
 export function kuboBufferImporter(options: {
   cidVersion: 0 | 1;
   rawLeaves: boolean;
   leafType: 'file' | 'raw';
+  chunkSize: number;
+  /** The input's buffers belong to the import (a request body): move them to the worker instead of copying. */
+  ownsInput?: boolean;
 }): BufferImporter {
+  const frame = options.rawLeaves
+    ? { header: new Uint8Array(0), trailer: new Uint8Array(0) }
+    : leafFrame(options.chunkSize, options.leafType);
+  const cidOf = (digest: Uint8Array) => {
+    const multihash = Digest.create(SHA2_256, digest);
+    return options.rawLeaves
+      ? CID.createV1(RAW_CODE, multihash)
+      : CID.create(options.cidVersion, dagPb.code, multihash);
+  };
+  const resultOf = (cid: CID, block: Uint8Array, chunkLength: number): BufferImporterResult => ({
+    cid,
+    size: BigInt(block.byteLength),
+    block,
+    ...(options.rawLeaves
+      ? {}
+      : {
+          unixfs: new UnixFS({
+            type: options.leafType,
+            ...(chunkLength > 0 ? { blockSizes: [BigInt(chunkLength)] } : {}),
+          }),
+        }),
+  });
   return async function* importLeaves(file, blockstore) {
-    for await (const chunk of file.content) {
-      const block = options.rawLeaves ? chunk : encodeUnixfsLeaf(chunk, options.leafType);
-      const digest = Digest.create(SHA2_256, createHash('sha256').update(block).digest());
-      const cid = options.rawLeaves
-        ? CID.createV1(RAW_CODE, digest)
-        : CID.create(options.cidVersion, dagPb.code, digest);
-      await blockstore.put(cid, block);
-      const result: BufferImporterResult = {
-        cid,
-        size: BigInt(block.byteLength),
-        block,
-        ...(options.rawLeaves
-          ? {}
-          : {
-              unixfs: new UnixFS({
-                type: options.leafType,
-                ...(chunk.byteLength > 0 ? { blockSizes: [BigInt(chunk.byteLength)] } : {}),
-              }),
-            }),
-      };
-      yield () => Promise.resolve(result);
+    const stream = openLeafStream({ chunkSize: options.chunkSize, ...frame });
+    const events: LeafEvent[] = [];
+    let wake: (() => void) | undefined;
+    stream.onEvent = (event) => {
+      events.push(event);
+      wake?.();
+    };
+    const nextEvent = () =>
+      events.length > 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+    let inFlight = 0;
+    let emitted = 0;
+    let ended = false;
+    /** Stores and reports the leaves that are back; true once the file's last leaf is reported. */
+    async function* ready(): AsyncGenerator<() => Promise<BufferImporterResult>> {
+      while (events.length > 0) {
+        const event = events.shift() as LeafEvent;
+        if (event.type === 'error')
+          throw new AidocError('INTERNAL', `Importing a file failed: ${event.message}.`);
+        if (event.type === 'leaves') {
+          for (const leaf of event.leaves) {
+            inFlight -= leaf.chunkLength;
+            const cid = cidOf(leaf.digest);
+            await blockstore.put(cid, leaf.block);
+            emitted++;
+            const result = resultOf(cid, leaf.block, leaf.chunkLength);
+            yield () => Promise.resolve(result);
+          }
+          continue;
+        }
+        ended = true;
+        // The remainder (and an empty file's one empty leaf) is framed and hashed here: at most one per file.
+        if (event.remainder.byteLength > 0 || emitted === 0) {
+          const block = options.rawLeaves
+            ? event.remainder
+            : encodeUnixfsLeaf(event.remainder, options.leafType);
+          const cid = cidOf(createHash('sha256').update(block).digest());
+          await blockstore.put(cid, block);
+          const result = resultOf(cid, block, event.remainder.byteLength);
+          yield () => Promise.resolve(result);
+        }
+      }
+    }
+    try {
+      let batch: Uint8Array[] = [];
+      let batchBytes = 0;
+      for await (const segment of file.content) {
+        if (segment.byteLength === 0) continue;
+        batch.push(segment);
+        batchBytes += segment.byteLength;
+        if (batchBytes >= BATCH_BYTES) {
+          stream.push(batch, options.ownsInput === true);
+          inFlight += batchBytes;
+          batch = [];
+          batchBytes = 0;
+        }
+        yield* ready();
+        while (inFlight > MAX_IN_FLIGHT_BYTES) {
+          await nextEvent();
+          yield* ready();
+        }
+      }
+      if (batch.length > 0) stream.push(batch, options.ownsInput === true);
+      stream.end();
+      while (!ended) {
+        await nextEvent();
+        yield* ready();
+      }
+    } finally {
+      stream.abort();
     }
   };
 }

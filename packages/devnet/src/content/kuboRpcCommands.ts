@@ -108,7 +108,8 @@ async function ndjson(res: ServerResponse, value: unknown): Promise<void> {
 
 const add: KuboCommand = async ({ req, res, params, store }) => {
   const options = parseKuboAddOptions(params);
-  const events = addContent(store, readMultipartEntries(req), options);
+  // The multipart reader hands on views of the request body's own buffers: they can move to the worker.
+  const events = addContent(store, readMultipartEntries(req), options, { owned: true });
   for await (const event of events) {
     if (!res.headersSent) startKuboStream(res, 'ndjson');
     if (event.type === 'progress') await ndjson(res, { Name: event.name, Bytes: event.bytes });

@@ -3,6 +3,7 @@ import { AidocError } from '@aidoc/sdk/errors';
 import type { AddEntry } from './addContent';
 
 const CRLF = Buffer.from('\r\n');
+const EMPTY = Buffer.alloc(0);
 const HEADERS_END = Buffer.from('\r\n\r\n');
 /** Most bytes of part headers accepted (busboy's default limit too). */
 const MAX_HEADER_BYTES = 80 * 1024;
@@ -145,13 +146,16 @@ export async function* readMultipartEntries(req: IncomingMessage): AsyncGenerato
       const at = pending.indexOf(delimiter);
       if (at !== -1) {
         const last = pending.subarray(0, at);
-        pending = pending.subarray(at + delimiter.length);
+        // What follows the delimiter is copied (a few bytes, usually): the consumer may keep or move `last`'s
+        // buffer, so nothing read later may be a view of it.
+        pending = Buffer.from(pending.subarray(at + delimiter.length));
         partDone = true;
         if (last.length > 0) yield last;
         return;
       }
       const hold = heldBack(pending);
-      const tail = pending.subarray(pending.length - hold);
+      // A copy, for the same reason: the bytes held back are read again after `out` is handed on.
+      const tail = hold > 0 ? Buffer.from(pending.subarray(pending.length - hold)) : EMPTY;
       if (pending.length > hold) {
         const out = pending.subarray(0, pending.length - hold);
         pending = tail;

@@ -22,7 +22,7 @@ async function* inPieces(bytes: Buffer, piece: number): AsyncGenerator<Uint8Arra
   for (let at = 0; at < bytes.length; at += piece) yield bytes.subarray(at, at + piece);
 }
 
-describe('add into a store on disk (chunk buffers recycled once written)', () => {
+describe("add into a store on disk (blocks copied out of the import's buffers)", () => {
   const dirs: string[] = [];
   afterAll(async () => {
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });

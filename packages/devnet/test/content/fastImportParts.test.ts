@@ -1,15 +1,32 @@
 import { randomBytes } from 'node:crypto';
 import * as dagPb from '@ipld/dag-pb';
 import { UnixFS } from 'ipfs-unixfs';
+import { type ImporterOptions, importer } from 'ipfs-unixfs-importer';
 import { fixedSize } from 'ipfs-unixfs-importer/chunker';
 import { describe, expect, it } from 'vitest';
-import { fixedSizeChunker } from '../../src/content/fixedSizeChunker';
-import { encodeUnixfsLeaf, unixfsLeafPadding } from '../../src/content/kuboBufferImporter';
+import { kuboImporterOptions } from '../../src/content/addContent';
+import { encodeUnixfsLeaf } from '../../src/content/kuboBufferImporter';
+import { parseKuboAddOptions } from '../../src/content/parseKuboAddOptions';
 
-async function collect(source: AsyncIterable<Uint8Array>): Promise<Buffer[]> {
-  const out: Buffer[] = [];
-  for await (const chunk of source) out.push(Buffer.from(chunk));
-  return out;
+/** The root CID of one file imported with `options`, its bytes arriving in pieces of `splits` sizes. */
+async function rootOf(bytes: Uint8Array, splits: number[], options: ImporterOptions): Promise<string> {
+  const blocks = new Map<string, Uint8Array>();
+  const blockstore = {
+    put: async (cid: { toString(): string }, block: Uint8Array) => {
+      blocks.set(cid.toString(), block);
+      return cid;
+    },
+    get: async (cid: { toString(): string }) => blocks.get(cid.toString()) as Uint8Array,
+  };
+  let root = '';
+  for await (const entry of importer(
+    [{ path: 'f', content: pieces(bytes, splits) }],
+    blockstore as never,
+    options,
+  )) {
+    root = entry.cid.toString();
+  }
+  return root;
 }
 
 async function* pieces(bytes: Uint8Array, sizes: number[]): AsyncGenerator<Uint8Array> {
@@ -35,46 +52,44 @@ describe('fast import parts match ipfs-unixfs / ipfs-unixfs-importer byte for by
     }
   });
 
-  it('fixedSizeChunker yields the same chunks as fixedSize for any input split, including empty input', async () => {
-    const cases: Array<{ length: number; splits: number[]; chunk: number }> = [
-      { length: 0, splits: [1], chunk: 1024 },
-      { length: 1, splits: [1], chunk: 1024 },
-      { length: 1024, splits: [1024], chunk: 1024 },
-      { length: 5000, splits: [7, 1500, 3], chunk: 1024 },
-      { length: 10_000, splits: [65_536], chunk: 4096 },
-      { length: 300_000, splits: [65_536, 100], chunk: 262_144 },
+  // The leaves are cut, framed and hashed on a worker thread; the importer with its own chunker and buffer
+  // importer is the reference. Every option that changes the leaves, and input splits that straddle chunks.
+  it('worker-built leaves give the same CIDs as the importer defaults, for any input split and option', async () => {
+    const cases: Array<{ length: number; splits: number[]; flags: string }> = [
+      { length: 0, splits: [1], flags: '' },
+      { length: 1, splits: [1], flags: 'raw-leaves=true' },
+      { length: 1024, splits: [1024], flags: 'chunker=size-1024' },
+      { length: 5000, splits: [7, 1500, 3], flags: 'chunker=size-1024&cid-version=1' },
+      { length: 10_000, splits: [65_536], flags: 'chunker=size-4096&trickle=true' },
+      { length: 300_000, splits: [65_536, 100], flags: '' },
+      { length: 3 * 262_144 + 17, splits: [100_000, 1], flags: 'cid-version=1&raw-leaves=false' },
+      { length: 2 * 262_144, splits: [262_144], flags: 'trickle=true&raw-leaves=true' },
     ];
-    for (const { length, splits, chunk } of cases) {
+    for (const { length, splits, flags } of cases) {
       const bytes = randomBytes(length);
-      const ours = await collect(fixedSizeChunker(chunk)(pieces(bytes, splits)));
-      const theirs = await collect(fixedSize({ chunkSize: chunk })(pieces(bytes, splits)));
-      expect(
-        ours.map((c) => c.toString('hex')),
-        `${length}/${chunk}`,
-      ).toEqual(theirs.map((c) => c.toString('hex')));
-      // Every chunk owns its buffer exactly, so a store can keep it without copying.
-      for await (const c of fixedSizeChunker(chunk)(pieces(bytes, splits))) {
-        expect([c.byteOffset, c.byteLength]).toEqual([0, c.buffer.byteLength]);
-      }
+      const options = parseKuboAddOptions(new URLSearchParams(flags));
+      const ours = kuboImporterOptions(options);
+      // The same options with the importer's own chunker, chunk validator and buffer importer.
+      const { chunker: _c, chunkValidator: _v, bufferImporter: _b, ...shared } = ours;
+      const reference: ImporterOptions = { ...shared, chunker: fixedSize({ chunkSize: options.chunkSize }) };
+      const [a, b] = [await rootOf(bytes, splits, ours), await rootOf(bytes, splits, reference)];
+      expect(a, `${length} bytes, ${flags || 'defaults'}`).toBe(b);
     }
   });
 
-  it('a padded chunk becomes its leaf block in place, with the same bytes as the reference encoding', async () => {
-    for (const size of [128, 262_144, 1_048_576]) {
-      const bytes = randomBytes(size * 2 + 5);
-      const chunks: Uint8Array[] = [];
-      for await (const c of fixedSizeChunker(size, unixfsLeafPadding(size))(pieces(bytes, [65_536]))) {
-        chunks.push(c);
-      }
-      expect(chunks.map((c) => c.byteLength)).toEqual([size, size, 5]);
-      for (const [i, chunk] of chunks.entries()) {
-        const data = Buffer.from(chunk);
-        const expected = dagPb.encode({ Data: new UnixFS({ type: 'file', data }).marshal(), Links: [] });
-        const block = encodeUnixfsLeaf(chunk, 'file');
-        expect(Buffer.from(block).equals(Buffer.from(expected)), `${size} chunk ${i}`).toBe(true);
-        // Full chunks are wrapped without a copy; the short remainder is copied.
-        expect(block.buffer === chunk.buffer).toBe(i < 2);
-      }
+  it('moves the input to the worker only when the import owns it, and copies it otherwise', async () => {
+    const options = parseKuboAddOptions(new URLSearchParams());
+    for (const size of [300_000, 3 * 1024 * 1024 + 5]) {
+      const bytes = randomBytes(size);
+      const copied = Buffer.from(bytes);
+      const expected = await rootOf(copied, [65_536], kuboImporterOptions(options));
+      // Not owned (the default): the caller's buffer is untouched.
+      expect(copied.equals(bytes)).toBe(true);
+      // Owned, in pieces of one buffer over several worker messages: the pieces before the last are copied
+      // (more could come from their buffer), the last one moves the buffer, and the CID is the same.
+      const owned = new Uint8Array(bytes);
+      expect(await rootOf(owned, [65_536], kuboImporterOptions(options, { owned: true }))).toBe(expected);
+      expect(owned.buffer.byteLength).toBe(0);
     }
   });
 });
