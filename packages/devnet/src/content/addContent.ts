@@ -5,8 +5,8 @@ import { balanced, trickle } from 'ipfs-unixfs-importer/layout';
 import type { CID } from 'multiformats/cid';
 import type { ContentStore } from './ContentStore';
 import { kuboBufferImporter } from './kuboBufferImporter';
-import { passThroughChunker } from './passThroughChunker';
 import type { KuboAddOptions } from './parseKuboAddOptions';
+import { passThroughChunker } from './passThroughChunker';
 
 /** One uploaded entry: a file (with `content`) or a directory (without). Paths use `/` separators. */
 export interface AddEntry {
