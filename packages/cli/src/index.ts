@@ -10,7 +10,12 @@ export { type DevnetFaultRequest, type DevnetFaultResult, devnetFault } from './
 export { type BlockRef, type DevnetStatus, devnetStatus } from './commands/devnet/status';
 export { type DevnetInfo, type DevnetSession, devnetUp } from './commands/devnet/up';
 export { type DevnetUpFlags, devnetUpOptions, toDevnetOptions } from './commands/devnet/upOptions';
-export type { ValidatorFaultKind, ValidatorStatus } from './commands/devnet/validatorStatus';
+export {
+  type ValidatorFaultKind,
+  type ValidatorStatus,
+  validatorFaultKinds,
+} from './commands/devnet/validatorStatus';
+export type { OptionSpec } from './options/addOptions';
 export { ExitCode, exitCodeFor } from './output/exitCodeFor';
 export { type FormatErrorOptions, formatError } from './output/formatError';
 export { jsonLine } from './output/jsonLine';

@@ -17,6 +17,7 @@ it('exports exactly the public API of @aidoc/cli', () => {
     'readDeployments',
     'runCli',
     'toDevnetOptions',
+    'validatorFaultKinds',
     'wantsJson',
     'writeDeployments',
   ]);

@@ -10,6 +10,7 @@ export {
   type InferenceServer,
   type InferenceServerOptions,
   type InferenceStats,
+  type ModelPublisher,
   type PublishReferenceModelsResult,
   publishReferenceModels,
   type ReferenceModel,

@@ -4,5 +4,9 @@ export {
   type InferenceServerOptions,
 } from './createInferenceServer';
 export type { InferenceStats } from './InferenceStats';
-export { type PublishReferenceModelsResult, publishReferenceModels } from './publishReferenceModels';
+export {
+  type ModelPublisher,
+  type PublishReferenceModelsResult,
+  publishReferenceModels,
+} from './publishReferenceModels';
 export { type ReferenceModel, referenceModels } from './referenceModels';

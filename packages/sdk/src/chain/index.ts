@@ -3,4 +3,9 @@ export {
   decodeQbftExtraData,
   validatorsFromExtraData,
 } from './validatorsFromExtraData';
-export { type QbftBlockLike, type VerifiedBlockSeals, verifyBlockSeals } from './verifyBlockSeals';
+export {
+  type QbftBlockLike,
+  type Quantity,
+  type VerifiedBlockSeals,
+  verifyBlockSeals,
+} from './verifyBlockSeals';

@@ -2,7 +2,8 @@ import { type Hex, isAddress, isHex, keccak256, recoverAddress, toRlp } from 'vi
 import { AidocError } from '../errors';
 import { decodeQbftExtraData } from './validatorsFromExtraData';
 
-type Quantity = string | bigint | number;
+/** A block header number as JSON-RPC, viem or ethers give it: a hex string, a bigint or a number. */
+export type Quantity = string | bigint | number;
 
 /**
  * A block header as `eth_getBlockByNumber` returns it (hex strings; viem's `getBlock` bigints also work).

@@ -10,7 +10,7 @@ export interface AidocContracts {
   [name: string]: Address;
 }
 
-/** What every module of the client shares: chain and content connections, signer, keys. Internal. */
+/** What every module of the client shares: chain and content connections, signer, keys (built by `createAidoc`). */
 export interface AidocContext {
   chain: Chain;
   chainId: number;

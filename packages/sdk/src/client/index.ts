@@ -1,4 +1,4 @@
-export type { AidocContracts } from './AidocContext';
+export type { AidocContext, AidocContracts } from './AidocContext';
 export { type AidocClient, type CreateAidocOptions, createAidoc } from './createAidoc';
 export type { KeyRegistration, KeysApi, WalletApi } from './createChainApis';
 export type { RegisteredKey } from './fetchRegisteredKey';

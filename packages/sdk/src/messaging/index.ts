@@ -18,7 +18,7 @@ export {
 export { createMessagingClient, type MessagingClient } from './createMessagingClient';
 export type { DAppInfo, DAppRef } from './DAppInfo';
 export { fileCursorStore } from './fileCursorStore';
-export type { Finality } from './followLogs';
+export type { Finality, FollowerStats } from './followLogs';
 export { type CursorStore, type MessageCursor, memoryCursorStore, parseMessageCursor } from './MessageCursor';
 export {
   decodeMessagePayload,
