@@ -196,7 +196,8 @@ export function kuboBufferImporter(options: {
           batchBytes = 0;
         }
         yield* ready();
-        while (inFlight > MAX_IN_FLIGHT_BYTES) {
+        // The worker keeps at most one partial chunk, so above this bound leaves are always on their way.
+        while (inFlight > Math.max(MAX_IN_FLIGHT_BYTES, 2 * options.chunkSize)) {
           await nextEvent();
           yield* ready();
         }
