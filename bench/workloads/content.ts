@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 // The one import from outside the packages' public exports: the content bench itself.
 import { type ContentBenchResult, runContentBench } from '../../packages/devnet/src/content/bench';
 import { findFreePort } from '../harness/findFreePort';
 import { startTarget } from '../harness/startTarget';
 import type { TargetSpec, Workload, WorkloadLine } from '../harness/types';
+import { waitForIpfsApi } from '../harness/waitForIpfsApi';
 import { createDevnetTarget } from '../targets/devnetTarget';
 
 const MiB = 2 ** 20;
@@ -58,21 +57,6 @@ function contentDevnetTarget(ipfsPort: number, mode: Mode): TargetSpec {
     label: mode,
   });
   return { ...base, spawnSpecs: (port) => base.spawnSpecs(port).filter((s) => s.via.startsWith('cli')) };
-}
-
-/** The RPC port answers before the IPFS API listens: poll `POST /api/v0/version` until it answers. */
-async function waitForIpfsApi(url: string): Promise<void> {
-  const deadline = performance.now() + 30_000;
-  for (;;) {
-    try {
-      const res = await fetch(`${url}/api/v0/version`, { method: 'POST' });
-      await res.arrayBuffer();
-      if (res.ok) return;
-    } catch (error) {
-      if (performance.now() > deadline) throw error;
-    }
-    await sleep(5);
-  }
 }
 
 function formatTable(rows: Row[]): string {

@@ -10,6 +10,7 @@ import {
 import { findFreePort } from '../harness/findFreePort';
 import type { TargetResult } from '../harness/summarizeWorkload';
 import type { TargetSpec, Workload, WorkloadLine } from '../harness/types';
+import { waitForIpfsApi } from '../harness/waitForIpfsApi';
 import { createDevnetTarget } from '../targets/devnetTarget';
 
 const MNEMONIC = 'test test test test test test test test test test test junk';
@@ -69,20 +70,6 @@ function messagingDevnetTarget(): TargetSpec {
     // bench/targets/devnet-child.ts takes no --ipfs-port: only the CLI ways.
     spawnSpecs: (port) => base.spawnSpecs(port).filter((s) => s.via.startsWith('cli')),
   };
-}
-
-/** The RPC port answers before the IPFS API listens: poll `POST /api/v0/version` (bounded). */
-async function waitForIpfsApi(url: string): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const res = await fetch(`${url}/api/v0/version`, { method: 'POST' });
-      await res.arrayBuffer();
-      if (res.ok) return;
-    } catch (error) {
-      if (attempt > 3000) throw error;
-    }
-    await sleep(10);
-  }
 }
 
 function formatReport(results: TargetResult[]): string {

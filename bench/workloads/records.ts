@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { type AidocClient, createAidoc, type StageTimings } from '@aidoc/sdk';
 import { findFreePort } from '../harness/findFreePort';
 import type { TargetResult } from '../harness/summarizeWorkload';
 import type { TargetSpec, Workload, WorkloadLine } from '../harness/types';
+import { waitForIpfsApi } from '../harness/waitForIpfsApi';
 import { createDevnetTarget } from '../targets/devnetTarget';
 
 const KiB = 1024;
@@ -106,21 +106,6 @@ function recordsDevnetTarget(): TargetSpec {
     },
     spawnSpecs: (port) => base.spawnSpecs(port).filter((s) => s.via.startsWith('cli')),
   };
-}
-
-/** The RPC port answers before the IPFS API listens: poll `POST /api/v0/version` until it answers. */
-async function waitForIpfsApi(url: string): Promise<void> {
-  const deadline = performance.now() + 30_000;
-  for (;;) {
-    try {
-      const res = await fetch(`${url}/api/v0/version`, { method: 'POST' });
-      await res.arrayBuffer();
-      if (res.ok) return;
-    } catch (error) {
-      if (performance.now() > deadline) throw error;
-    }
-    await sleep(5);
-  }
 }
 
 /** One upload then one read of `data`; fails when the read does not return the uploaded bytes. */

@@ -1,3 +1,4 @@
+export type { ValidatorStatus } from './consensus/qbft/QbftEngine';
 export type { ContentStore, ContentStoreStat, PinEntry, PinType } from './content/ContentStore';
 export {
   type ContentServer,

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { parseHttpUrl } from './optionParsers';
 
 /**
  * Parse a positive on-chain id (record, grant or request id) into a bigint.
@@ -128,17 +129,7 @@ export function parseKeystoreName(raw: string): string {
  * ```
  */
 export function parseIpfsUrl(raw: string): string {
-  const value = raw.trim();
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new InvalidArgumentError('Expected the http:// URL of a Kubo RPC API, e.g. http://127.0.0.1:5001.');
-  }
-  return value;
+  return parseHttpUrl(raw, 'Expected the http:// URL of a Kubo RPC API, e.g. http://127.0.0.1:5001.');
 }
 
 /**

@@ -111,18 +111,26 @@ export function parseDirectory(raw: string): string {
  * ```
  */
 export function parseRpcUrl(raw: string): string {
+  return parseHttpUrl(raw, 'Expected an http:// or https:// JSON-RPC URL, e.g. http://127.0.0.1:8545.');
+}
+
+/**
+ * Parse an `http://` or `https://` URL (trimmed, otherwise as given), failing with `expected` as the message.
+ *
+ * @example
+ * ```ts
+ * parseHttpUrl('http://127.0.0.1:5001', 'Expected the http:// URL of a Kubo RPC API.'); // 'http://127.0.0.1:5001'
+ * ```
+ */
+export function parseHttpUrl(raw: string, expected: string): string {
   const value = raw.trim();
-  let url: URL | undefined;
+  let protocol: string | undefined;
   try {
-    url = new URL(value);
+    protocol = new URL(value).protocol;
   } catch {
-    url = undefined;
+    protocol = undefined;
   }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new InvalidArgumentError(
-      'Expected an http:// or https:// JSON-RPC URL, e.g. http://127.0.0.1:8545.',
-    );
-  }
+  if (protocol !== 'http:' && protocol !== 'https:') throw new InvalidArgumentError(expected);
   return value;
 }
 

@@ -1,7 +1,6 @@
 import { endianness } from 'node:os';
+import type { NumericTensorArray } from '@aidoc/sdk';
 import { type TensorValues, typedArrayOfDatatype } from './oipTensorCodec';
-
-type NumericArray = Exclude<TensorValues, string[]>;
 
 const littleEndianHost = endianness() === 'LE';
 
@@ -103,7 +102,7 @@ export function encodeBinaryTensorData(tensor: {
 }): Uint8Array {
   const { data } = tensor;
   if (ArrayBuffer.isView(data)) {
-    const view = data as unknown as NumericArray;
+    const view = data as unknown as NumericTensorArray;
     const raw = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
     return littleEndianHost ? raw : nativeCopy(raw, view.BYTES_PER_ELEMENT);
   }

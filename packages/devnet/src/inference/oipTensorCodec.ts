@@ -1,3 +1,4 @@
+import type { NumericTensorArray } from '@aidoc/sdk';
 import type { Tensor as OrtTensor } from 'onnxruntime-node';
 
 /** OIP v2 datatype names supported by the devnet server, keyed by onnxruntime tensor type. */
@@ -29,18 +30,7 @@ const intRanges: Readonly<Record<string, readonly [bigint, bigint]>> = {
 };
 
 /** What an OIP tensor's data decodes to before it becomes an onnxruntime tensor. */
-export type TensorValues =
-  | Float32Array
-  | Float64Array
-  | Int8Array
-  | Int16Array
-  | Int32Array
-  | BigInt64Array
-  | Uint8Array
-  | Uint16Array
-  | Uint32Array
-  | BigUint64Array
-  | string[];
+export type TensorValues = NumericTensorArray | string[];
 
 /** A constructor of one of the numeric {@link TensorValues} arrays. */
 export type TypedArrayConstructor = {

@@ -15,8 +15,8 @@ export type OipDatatype =
   | 'FP64'
   | 'BYTES';
 
-/** Tensor data as the SDK accepts it: typed arrays, plain arrays (flat, row-major), booleans or strings. */
-export type TensorData =
+/** The typed arrays tensor data comes in, one per numeric OIP datatype. */
+export type NumericTensorArray =
   | Float32Array
   | Float64Array
   | Int8Array
@@ -26,7 +26,11 @@ export type TensorData =
   | Uint8Array
   | Uint16Array
   | Uint32Array
-  | BigUint64Array
+  | BigUint64Array;
+
+/** Tensor data as the SDK accepts it: typed arrays, plain arrays (flat, row-major), booleans or strings. */
+export type TensorData =
+  | NumericTensorArray
   | readonly number[]
   | readonly (number | bigint)[]
   | readonly boolean[]
@@ -45,33 +49,32 @@ export interface InferOutput {
   name: string;
   datatype: OipDatatype;
   shape: number[];
-  data:
-    | Float32Array
-    | Float64Array
-    | Int8Array
-    | Int16Array
-    | Int32Array
-    | BigInt64Array
-    | Uint8Array
-    | Uint16Array
-    | Uint32Array
-    | BigUint64Array
-    | boolean[]
-    | string[];
+  data: NumericTensorArray | boolean[] | string[];
 }
 
-const typedDatatype: ReadonlyArray<[abstract new (...args: never[]) => unknown, OipDatatype]> = [
-  [Float32Array, 'FP32'],
-  [Float64Array, 'FP64'],
-  [Int8Array, 'INT8'],
-  [Int16Array, 'INT16'],
-  [Int32Array, 'INT32'],
-  [BigInt64Array, 'INT64'],
-  [Uint8Array, 'UINT8'],
-  [Uint16Array, 'UINT16'],
-  [Uint32Array, 'UINT32'],
-  [BigUint64Array, 'UINT64'],
-];
+/** The typed arrays' constructors, as the encoders and decoders below use them. */
+type NumericArrayCtor = {
+  readonly BYTES_PER_ELEMENT: number;
+  new (buffer: ArrayBuffer): NumericTensorArray;
+  from(values: ArrayLike<unknown>, map: (v: unknown) => number | bigint): NumericTensorArray;
+};
+
+/** The typed array of each numeric OIP datatype: the one table every encoder and decoder here reads. */
+const numericArrays: Readonly<Record<Exclude<OipDatatype, 'BYTES' | 'BOOL'>, NumericArrayCtor>> = {
+  UINT8: Uint8Array as unknown as NumericArrayCtor,
+  INT8: Int8Array as unknown as NumericArrayCtor,
+  UINT16: Uint16Array as unknown as NumericArrayCtor,
+  INT16: Int16Array as unknown as NumericArrayCtor,
+  UINT32: Uint32Array as unknown as NumericArrayCtor,
+  INT32: Int32Array as unknown as NumericArrayCtor,
+  FP32: Float32Array as unknown as NumericArrayCtor,
+  UINT64: BigUint64Array as unknown as NumericArrayCtor,
+  INT64: BigInt64Array as unknown as NumericArrayCtor,
+  FP64: Float64Array as unknown as NumericArrayCtor,
+};
+
+/** Which datatype a typed array carries (`Float32Array` → FP32, …). */
+const typedDatatype = Object.entries(numericArrays) as ReadonlyArray<[OipDatatype, NumericArrayCtor]>;
 
 const datatypes = new Set<string>([
   'BOOL',
@@ -111,7 +114,7 @@ function checkInferInput(input: InferInput): CheckedInput {
   if (!Array.isArray(input.shape) || !input.shape.every((d) => Number.isSafeInteger(d) && d >= 0))
     throw bad(`Input "${input.name}": shape must be an array of non-negative integers.`);
   const data = input.data as unknown;
-  const typed = typedDatatype.find(([ctor]) => data instanceof ctor)?.[1];
+  const typed = typedDatatype.find(([, ctor]) => data instanceof (ctor as unknown as typeof Uint8Array))?.[0];
   const datatype = input.datatype ?? typed;
   if (datatype === undefined)
     throw bad(
@@ -176,46 +179,6 @@ export function encodeInferInput(input: InferInput): {
   return { name, shape, datatype, data: encoded };
 }
 
-/** Bytes per element of the fixed-size datatypes in the binary tensor data extension (BYTES is variable). */
-const elementBytes: Readonly<Record<Exclude<OipDatatype, 'BYTES'>, number>> = {
-  BOOL: 1,
-  UINT8: 1,
-  INT8: 1,
-  UINT16: 2,
-  INT16: 2,
-  UINT32: 4,
-  INT32: 4,
-  FP32: 4,
-  UINT64: 8,
-  INT64: 8,
-  FP64: 8,
-};
-
-type NumericArrayCtor = {
-  new (length: number): ArrayLike<number | bigint> & { buffer: ArrayBufferLike; byteLength: number };
-  from(
-    values: ArrayLike<unknown>,
-    map: (v: unknown) => number | bigint,
-  ): ArrayLike<number | bigint> & {
-    buffer: ArrayBufferLike;
-    byteOffset: number;
-    byteLength: number;
-  };
-};
-
-const numericArrays: Readonly<Record<Exclude<OipDatatype, 'BYTES' | 'BOOL'>, NumericArrayCtor>> = {
-  UINT8: Uint8Array as unknown as NumericArrayCtor,
-  INT8: Int8Array as unknown as NumericArrayCtor,
-  UINT16: Uint16Array as unknown as NumericArrayCtor,
-  INT16: Int16Array as unknown as NumericArrayCtor,
-  UINT32: Uint32Array as unknown as NumericArrayCtor,
-  INT32: Int32Array as unknown as NumericArrayCtor,
-  FP32: Float32Array as unknown as NumericArrayCtor,
-  UINT64: BigUint64Array as unknown as NumericArrayCtor,
-  INT64: BigInt64Array as unknown as NumericArrayCtor,
-  FP64: Float64Array as unknown as NumericArrayCtor,
-};
-
 /** Typed arrays are in the platform's byte order; the extension is little-endian (as every platform Node runs on). */
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -271,17 +234,6 @@ export function encodeBinaryInferInput(input: InferInput): {
   return { json: { name, shape, datatype, parameters: { binary_data_size: bytes.byteLength } }, bytes };
 }
 
-const outputArrays: Partial<Record<OipDatatype, new (values: ArrayLike<number>) => InferOutput['data']>> = {
-  FP32: Float32Array,
-  FP64: Float64Array,
-  INT8: Int8Array,
-  INT16: Int16Array,
-  INT32: Int32Array,
-  UINT8: Uint8Array,
-  UINT16: Uint16Array,
-  UINT32: Uint32Array,
-};
-
 /**
  * Decodes an OIP v2 JSON output tensor into typed data (see {@link InferOutput}).
  *
@@ -313,8 +265,7 @@ export function decodeInferOutput(output: unknown): InferOutput {
     return { ...base, data: BigInt64Array.from(flat, (v) => BigInt(v as number | string)) };
   if (datatype === 'UINT64')
     return { ...base, data: BigUint64Array.from(flat, (v) => BigInt(v as number | string)) };
-  const Ctor = outputArrays[datatype] as new (values: ArrayLike<number>) => InferOutput['data'];
-  return { ...base, data: new Ctor(flat as number[]) };
+  return { ...base, data: numericArrays[datatype].from(flat, Number) };
 }
 
 function malformedOutput(output: unknown, why: string): AidocError {
@@ -369,10 +320,10 @@ export function decodeBinaryInferOutput(output: unknown, bytes: Uint8Array): Inf
     if (values.length !== count) throw malformedOutput(output, `${values.length} elements for ${count}`);
     return { ...base, data: values };
   }
-  if (bytes.byteLength !== count * elementBytes[datatype])
+  const elementSize = datatype === 'BOOL' ? 1 : numericArrays[datatype].BYTES_PER_ELEMENT;
+  if (bytes.byteLength !== count * elementSize)
     throw malformedOutput(output, `${bytes.byteLength} bytes for ${count} ${datatype} elements`);
   if (datatype === 'BOOL') return { ...base, data: Array.from(bytes, (b) => b !== 0) };
   // A copy: the slice may be unaligned for its element size, and the caller owns the result.
-  const Ctor = numericArrays[datatype] as unknown as new (buffer: ArrayBuffer) => InferOutput['data'];
-  return { ...base, data: new Ctor(bytes.slice().buffer) };
+  return { ...base, data: new numericArrays[datatype](bytes.slice().buffer) };
 }

@@ -27,6 +27,7 @@ export {
   encodeInferInput,
   type InferInput,
   type InferOutput,
+  type NumericTensorArray,
   type OipDatatype,
   type TensorData,
 } from './InferTensor';

@@ -1,25 +1,7 @@
-/**
- * One validator node's status as the devnet's `aidoc_validators` / `aidoc_validatorFault` methods return it
- * (a wire format: the CLI reads it over JSON-RPC).
- */
-export interface ValidatorStatus {
-  index: number;
-  address: `0x${string}`;
-  /** In the validator set of the next block. */
-  validator: boolean;
-  /** Proposer of the next block's round 0. */
-  proposer: boolean;
-  crashed: boolean;
-  partitioned: boolean;
-  delayMs: number;
-  equivocating: boolean;
-  /** Height the node works on. */
-  height: number;
-  round: number;
-  active: boolean;
-  committed: number;
-  synced: number;
-}
+import type { ValidatorStatus } from '@aidoc/devnet';
+
+/** One validator node's status as `aidoc_validators` and `aidoc_validatorFault` return it (the devnet's type). */
+export type { ValidatorStatus };
 
 /** The fault kinds of `aidoc devnet fault`. */
 export const validatorFaultKinds = ['crash', 'recover', 'partition', 'heal', 'delay', 'equivocate'] as const;

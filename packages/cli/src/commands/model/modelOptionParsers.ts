@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { parseHttpUrl } from '../../options/optionParsers';
 
 /**
  * Parse the base URL of an Open Inference Protocol v2 server (http or https), without a trailing slash.
@@ -9,19 +10,10 @@ import { InvalidArgumentError } from 'commander';
  * ```
  */
 export function parseInferenceUrl(raw: string): string {
-  const value = raw.trim();
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new InvalidArgumentError(
-      'Expected the http:// URL of an Open Inference Protocol v2 server, e.g. http://127.0.0.1:9000.',
-    );
-  }
-  return value.replace(/\/+$/, '');
+  return parseHttpUrl(
+    raw,
+    'Expected the http:// URL of an Open Inference Protocol v2 server, e.g. http://127.0.0.1:9000.',
+  ).replace(/\/+$/, '');
 }
 
 /**
