@@ -28,17 +28,15 @@ export interface ContentStore {
   readonly persistent: boolean;
   /** Where blocks live: the data directory, or `memory`. */
   readonly location: string;
-  /**
-   * True when `put` keeps no reference to the bytes it was given once it has resolved (they were copied out,
-   * e.g. written to disk), so the caller may reuse that buffer. Absent or false: the store may keep them.
-   */
-  readonly releasesPutBytes?: boolean;
   /** Whether the block named by `cid` (its multihash) is stored. */
   has(cid: CID): Promise<boolean>;
   /** The block's bytes; throws `AidocError` `NOT_FOUND` when absent. */
   get(cid: CID): Promise<Uint8Array>;
-  /** Stores a block under its multihash. The caller vouches that `bytes` hash to `cid`. Idempotent. */
-  put(cid: CID, bytes: Uint8Array): Promise<void>;
+  /**
+   * Stores a block under its multihash: its bytes, or its consecutive parts (kept as they are, joined when
+   * read). The caller vouches that the bytes hash to `cid` and does not change them afterwards. Idempotent.
+   */
+  put(cid: CID, bytes: Uint8Array | readonly Uint8Array[]): Promise<void>;
   /** Every stored block, as a CIDv1 `raw` CID of its multihash (what Kubo's `repo gc` reports). */
   blocks(): AsyncIterable<CID>;
   /**

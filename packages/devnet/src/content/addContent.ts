@@ -100,10 +100,14 @@ function createWriteBehindSink(store: ContentStore) {
   return {
     put: async (cid: CID, bytes: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>) => {
       check();
-      if (!(bytes instanceof Uint8Array)) {
-        throw new AidocError('INTERNAL', 'The importer produced a streamed block; expected bytes.');
+      // A block comes as bytes, or as its consecutive parts (a leaf whose chunk spans network reads).
+      if (!(bytes instanceof Uint8Array || Array.isArray(bytes))) {
+        throw new AidocError('INTERNAL', 'The importer produced a streamed block; expected bytes or parts.');
       }
-      const size = bytes.byteLength;
+      const size =
+        bytes instanceof Uint8Array
+          ? bytes.byteLength
+          : bytes.reduce((sum: number, part: Uint8Array) => sum + part.byteLength, 0);
       bytesInFlight += size;
       const write: Promise<void> = store.put(cid, bytes).then(
         () => {

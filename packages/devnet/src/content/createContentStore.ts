@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AidocError } from '@aidoc/sdk/errors';
+import * as dagPb from '@ipld/dag-pb';
 import { ClassicLevel } from 'classic-level';
 import { base32 } from 'multiformats/bases/base32';
 import { CID } from 'multiformats/cid';
@@ -24,11 +25,11 @@ export interface ContentStoreOptions {
 interface Backend {
   readonly location: string;
   readonly persistent: boolean;
-  /** putBlock keeps no reference to the bytes once resolved. */
-  readonly releasesPutBytes: boolean;
   getBlock(key: string): Promise<Uint8Array | undefined>;
+  /** The block's first `n` bytes (fewer when it is shorter) and its size, without reading the rest. */
+  blockHead(key: string, n: number): Promise<{ head: Uint8Array; size: number } | undefined>;
   hasBlock(key: string): Promise<boolean>;
-  putBlock(key: string, bytes: Uint8Array): Promise<void>;
+  putBlock(key: string, bytes: Uint8Array | readonly Uint8Array[]): Promise<void>;
   deleteBlocks(keys: string[]): Promise<void>;
   blockSizes(): AsyncIterable<[key: string, size: number]>;
   loadPins(): Promise<Map<string, 'recursive' | 'direct'>>;
@@ -37,6 +38,26 @@ interface Backend {
 }
 
 const PIN_PREFIX = '/pins/';
+
+/** Enough of a dag-pb block to read its first field's key and length (1 + a varint of at most 10 bytes). */
+const DAG_PB_HEAD_BYTES = 11;
+
+/**
+ * Whether a dag-pb block of `size` bytes starting with `head` is a single PBNode.Data field (tag 0x0a, its
+ * length, the bytes) and therefore has no links: the field's length accounts for the whole block.
+ */
+function isDataOnlyDagPb(head: Uint8Array, size: number): boolean {
+  if (head[0] !== 0x0a) return false;
+  let length = 0;
+  let scale = 1;
+  for (let at = 1; at < head.length && at <= 10; at++) {
+    const byte = head[at] as number;
+    length += (byte & 0x7f) * scale;
+    if (byte < 0x80) return 1 + at + length === size;
+    scale *= 0x80;
+  }
+  return false;
+}
 
 /** Kubo's datastore key for a block: the multihash in upper-case unpadded RFC 4648 base32. */
 function blockKey(cid: CID): string {
@@ -52,22 +73,51 @@ function ownBytes(bytes: Uint8Array): Uint8Array {
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
 }
 
+const sizeOf = (block: Uint8Array | readonly Uint8Array[]) =>
+  block instanceof Uint8Array ? block.byteLength : block.reduce((sum, part) => sum + part.byteLength, 0);
+
+/** The first `n` bytes of a block kept as parts. */
+function headOf(parts: readonly Uint8Array[], n: number): Uint8Array {
+  const head = new Uint8Array(n);
+  let filled = 0;
+  for (const part of parts) {
+    if (filled === n) break;
+    const take = Math.min(part.byteLength, n - filled);
+    head.set(part.subarray(0, take), filled);
+    filled += take;
+  }
+  return head.subarray(0, filled);
+}
+
 function memoryBackend(): Backend {
-  const blocks = new Map<string, Uint8Array>();
+  // A block is its bytes, or the parts it was stored as (a leaf whose chunk spans network reads is kept
+  // without copying them; it is joined the first time it is read).
+  const blocks = new Map<string, Uint8Array | readonly Uint8Array[]>();
   return {
     location: 'memory',
     persistent: false,
-    releasesPutBytes: false,
-    getBlock: async (key) => blocks.get(key),
+    getBlock: async (key) => {
+      const block = blocks.get(key);
+      if (block === undefined || block instanceof Uint8Array) return block;
+      const joined = new Uint8Array(Buffer.concat(block as Uint8Array[]));
+      blocks.set(key, joined);
+      return joined;
+    },
+    blockHead: async (key, n) => {
+      const block = blocks.get(key);
+      if (block === undefined) return undefined;
+      const head = block instanceof Uint8Array ? block.subarray(0, n) : headOf(block, n);
+      return { head, size: sizeOf(block) };
+    },
     hasBlock: async (key) => blocks.has(key),
     putBlock: async (key, bytes) => {
-      blocks.set(key, ownBytes(bytes));
+      blocks.set(key, bytes instanceof Uint8Array ? ownBytes(bytes) : bytes);
     },
     deleteBlocks: async (keys) => {
       for (const key of keys) blocks.delete(key);
     },
     async *blockSizes() {
-      for (const [key, bytes] of [...blocks]) yield [key, bytes.byteLength];
+      for (const [key, block] of [...blocks]) yield [key, sizeOf(block)];
     },
     loadPins: async () => new Map(),
     savePin: async () => {},
@@ -124,12 +174,21 @@ async function diskBackend(dataDir: string, fsync: boolean): Promise<Backend> {
   return {
     location: dataDir,
     persistent: true,
-    releasesPutBytes: true,
     getBlock: async (key) => {
       if (packs.has(key)) return packs.get(key);
       if (!legacy.has(key)) return undefined;
       try {
         return new Uint8Array(await readFile(legacyPath(key)));
+      } catch {
+        return undefined;
+      }
+    },
+    blockHead: async (key, n) => {
+      if (packs.has(key)) return packs.head(key, n);
+      if (!legacy.has(key)) return undefined;
+      try {
+        const bytes = await readFile(legacyPath(key));
+        return { head: new Uint8Array(bytes.subarray(0, n)), size: bytes.byteLength };
       } catch {
         return undefined;
       }
@@ -264,7 +323,7 @@ export async function createContentStore(options: ContentStoreOptions = {}): Pro
     return bytes;
   };
 
-  const put = async (cid: CID, bytes: Uint8Array): Promise<void> => {
+  const put = async (cid: CID, bytes: Uint8Array | readonly Uint8Array[]): Promise<void> => {
     assertOpen();
     const key = blockKey(cid);
     const pending = inFlight.get(key);
@@ -273,7 +332,7 @@ export async function createContentStore(options: ContentStoreOptions = {}): Pro
       if (await backend.hasBlock(key)) return;
       await backend.putBlock(key, bytes);
       numObjects++;
-      repoSize += bytes.byteLength;
+      repoSize += sizeOf(bytes);
     })();
     inFlight.set(key, write);
     try {
@@ -281,6 +340,21 @@ export async function createContentStore(options: ContentStoreOptions = {}): Pro
     } finally {
       inFlight.delete(key);
     }
+  };
+
+  /**
+   * The CIDs a stored block links to, or undefined when it is not stored. Raw blocks are not read, and a
+   * dag-pb block that is one Data field and nothing else (a file leaf) is recognised from its first bytes.
+   */
+  const linksOf = async (cid: CID, key: string): Promise<CID[] | undefined> => {
+    if (cid.code === RAW_CODE) return (await backend.hasBlock(key)) ? [] : undefined;
+    if (cid.code === dagPb.code) {
+      const found = await backend.blockHead(key, DAG_PB_HEAD_BYTES);
+      if (found === undefined) return undefined;
+      if (isDataOnlyDagPb(found.head, found.size)) return [];
+    }
+    const bytes = await backend.getBlock(key);
+    return bytes === undefined ? undefined : blockLinks(cid, bytes);
   };
 
   /** Visits `root` and every block reachable from it once; `onMissing` decides what a missing block does. */
@@ -292,12 +366,12 @@ export async function createContentStore(options: ContentStoreOptions = {}): Pro
       if (seen.has(key)) continue;
       seen.add(key);
       visit(cid);
-      const bytes = await backend.getBlock(key);
-      if (bytes === undefined) {
+      const links = await linksOf(cid, key);
+      if (links === undefined) {
         if (strict) await get(cid); // throws NOT_FOUND with Kubo's message
         continue;
       }
-      for (const child of blockLinks(cid, bytes)) stack.push(child);
+      for (const child of links) stack.push(child);
     }
   };
 
@@ -327,7 +401,6 @@ export async function createContentStore(options: ContentStoreOptions = {}): Pro
   return {
     persistent: backend.persistent,
     location: backend.location,
-    releasesPutBytes: backend.releasesPutBytes,
     has: async (cid) => {
       assertOpen();
       return backend.hasBlock(blockKey(cid));

@@ -6,9 +6,10 @@ import type { BufferImporter, BufferImporterResult } from 'ipfs-unixfs-importer'
 import { CID } from 'multiformats/cid';
 import * as Digest from 'multiformats/hashes/digest';
 import { RAW_CODE } from './blockLinks';
-import { type LeafEvent, openLeafStream } from './createLeafWorker';
+import { type LeafEvent, openLeafStream } from './openLeafStream';
 
 const SHA2_256 = 0x12;
+const EMPTY = new Uint8Array(0);
 /** UnixFS `Data.DataType` values (unixfs.proto). */
 const UNIXFS_TYPE = { raw: 0, file: 2 } as const;
 
@@ -72,7 +73,7 @@ export function encodeUnixfsLeaf(data: Uint8Array, type: 'file' | 'raw'): Uint8A
 
 /** Bytes handed to the leaf worker per message. */
 const BATCH_BYTES = 1024 * 1024;
-/** Bytes handed to the leaf worker and not yet back as leaves before reading waits (memory stays flat). */
+/** Bytes handed to the leaf worker and not yet back before reading waits (memory stays flat). */
 const MAX_IN_FLIGHT_BYTES = 8 * 1024 * 1024;
 
 /** The bytes a full leaf has before and after its chunk, per chunk size and leaf type. */
@@ -91,14 +92,49 @@ function leafFrame(chunkSize: number, type: 'file' | 'raw'): { header: Uint8Arra
   return frame;
 }
 
+/** Bytes back from the worker and not yet in a leaf, taken off the front `n` bytes at a time. */
+function createByteQueue() {
+  const pieces: Uint8Array[] = [];
+  return {
+    append(data: readonly Uint8Array[]) {
+      for (const piece of data) if (piece.byteLength > 0) pieces.push(piece);
+    },
+    /** The next `n` bytes as views (a piece that straddles the cut is split, never copied). */
+    take(n: number): Uint8Array[] {
+      const out: Uint8Array[] = [];
+      let need = n;
+      while (need > 0) {
+        const piece = pieces[0];
+        if (piece === undefined)
+          throw new AidocError('INTERNAL', 'The leaf worker reported bytes it was not given.');
+        if (piece.byteLength <= need) {
+          out.push(piece);
+          pieces.shift();
+          need -= piece.byteLength;
+        } else {
+          out.push(piece.subarray(0, need));
+          pieces[0] = piece.subarray(need);
+          need = 0;
+        }
+      }
+      return out;
+    },
+  };
+}
+
+function joinBytes(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0] as Uint8Array;
+  return Buffer.concat(parts);
+}
+
 /**
  * The importer's leaf step, reproducing `ipfs-unixfs-importer`'s default buffer importer with Kubo's
- * fixed-size chunking (same blocks, same CIDs), with the per-byte work off this thread: the file's bytes
- * (as they arrive, see {@link passThroughChunker}) go to a worker that cuts them into `chunkSize` chunks,
- * frames each as a leaf and hashes it; this thread makes the CIDs and hands the blocks to the blockstore in
- * order without waiting for the write (the caller bounds and awaits writes before acknowledging). Leaves
- * report their size through `blockSizes` instead of keeping the chunk, so a layout level of 174 leaves
- * holds no file data.
+ * fixed-size chunking (same blocks, same CIDs), with the per-byte work off this thread and no copy: the
+ * file's bytes (as they arrive, see {@link passThroughChunker}) go to a worker that hashes each leaf
+ * (header, chunk, trailer) where its bytes lie and hands them back; this thread makes the CIDs and hands
+ * each full leaf to the blockstore as its parts (header, views of the input, trailer), in order, without
+ * waiting for the write (the caller bounds and awaits writes before acknowledging). Leaves report their
+ * size through `blockSizes` instead of keeping the chunk, so a layout level of 174 leaves holds no file data.
  *
  * @example
  * ```ts
@@ -122,9 +158,14 @@ export function kuboBufferImporter(options: {
       ? CID.createV1(RAW_CODE, multihash)
       : CID.create(options.cidVersion, dagPb.code, multihash);
   };
-  const resultOf = (cid: CID, block: Uint8Array, chunkLength: number): BufferImporterResult => ({
+  const resultOf = (
+    cid: CID,
+    block: Uint8Array,
+    size: number,
+    chunkLength: number,
+  ): BufferImporterResult => ({
     cid,
-    size: BigInt(block.byteLength),
+    size: BigInt(size),
     block,
     ...(options.rawLeaves
       ? {}
@@ -135,6 +176,7 @@ export function kuboBufferImporter(options: {
           }),
         }),
   });
+  const fullLeafSize = frame.header.byteLength + options.chunkSize + frame.trailer.byteLength;
   return async function* importLeaves(file, blockstore) {
     const stream = openLeafStream({ chunkSize: options.chunkSize, ...frame });
     const events: LeafEvent[] = [];
@@ -149,35 +191,39 @@ export function kuboBufferImporter(options: {
         : new Promise<void>((resolve) => {
             wake = resolve;
           });
+    const returned = createByteQueue();
     let inFlight = 0;
     let emitted = 0;
     let ended = false;
-    /** Stores and reports the leaves that are back; true once the file's last leaf is reported. */
+    /** Stores and reports the leaves that are back; sets `ended` once the file's last leaf is reported. */
     async function* ready(): AsyncGenerator<() => Promise<BufferImporterResult>> {
       while (events.length > 0) {
         const event = events.shift() as LeafEvent;
         if (event.type === 'error')
           throw new AidocError('INTERNAL', `Importing a file failed: ${event.message}.`);
-        if (event.type === 'leaves') {
-          for (const leaf of event.leaves) {
-            inFlight -= leaf.chunkLength;
-            const cid = cidOf(leaf.digest);
-            await blockstore.put(cid, leaf.block);
+        if (event.type === 'hashed') {
+          returned.append(event.data);
+          for (const piece of event.data) inFlight -= piece.byteLength;
+          for (let at = 0; at < event.digests.byteLength; at += 32) {
+            const chunk = returned.take(options.chunkSize);
+            const cid = cidOf(event.digests.subarray(at, at + 32));
+            await blockstore.put(cid, [frame.header, ...chunk, frame.trailer]);
+            // Only a file's first leaf can be the whole file (the importer then may need its block's bytes).
+            const block = emitted === 0 ? joinBytes([frame.header, ...chunk, frame.trailer]) : EMPTY;
             emitted++;
-            const result = resultOf(cid, leaf.block, leaf.chunkLength);
+            const result = resultOf(cid, block, fullLeafSize, options.chunkSize);
             yield () => Promise.resolve(result);
           }
           continue;
         }
         ended = true;
-        // The remainder (and an empty file's one empty leaf) is framed and hashed here: at most one per file.
-        if (event.remainder.byteLength > 0 || emitted === 0) {
-          const block = options.rawLeaves
-            ? event.remainder
-            : encodeUnixfsLeaf(event.remainder, options.leafType);
+        // The short last leaf (and an empty file's one empty leaf) is framed and hashed here: one per file.
+        if (event.remainderLength > 0 || emitted === 0) {
+          const remainder = joinBytes(returned.take(event.remainderLength));
+          const block = options.rawLeaves ? remainder : encodeUnixfsLeaf(remainder, options.leafType);
           const cid = cidOf(createHash('sha256').update(block).digest());
           await blockstore.put(cid, block);
-          const result = resultOf(cid, block, event.remainder.byteLength);
+          const result = resultOf(cid, block, block.byteLength, remainder.byteLength);
           yield () => Promise.resolve(result);
         }
       }
@@ -196,13 +242,16 @@ export function kuboBufferImporter(options: {
           batchBytes = 0;
         }
         yield* ready();
-        // The worker keeps at most one partial chunk, so above this bound leaves are always on their way.
-        while (inFlight > Math.max(MAX_IN_FLIGHT_BYTES, 2 * options.chunkSize)) {
+        // Every byte handed over comes back in order, so above this bound a reply is always on its way.
+        while (inFlight > MAX_IN_FLIGHT_BYTES) {
           await nextEvent();
           yield* ready();
         }
       }
-      if (batch.length > 0) stream.push(batch, options.ownsInput === true);
+      if (batch.length > 0) {
+        stream.push(batch, options.ownsInput === true);
+        inFlight += batchBytes;
+      }
       stream.end();
       while (!ended) {
         await nextEvent();

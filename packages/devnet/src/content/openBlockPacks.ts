@@ -8,8 +8,13 @@ export interface BlockPacks {
   entries(): IterableIterator<[key: string, size: number]>;
   has(key: string): boolean;
   get(key: string): Promise<Uint8Array | undefined>;
-  /** Resolves once the block is written to the OS (it then survives a process kill). */
-  put(key: string, bytes: Uint8Array): Promise<void>;
+  /** The block's first `n` bytes (fewer when it is shorter) and its size. */
+  head(key: string, n: number): Promise<{ head: Uint8Array; size: number } | undefined>;
+  /**
+   * Resolves once the block (its bytes, or its consecutive parts) is written to the OS (it then survives a
+   * process kill).
+   */
+  put(key: string, bytes: Uint8Array | readonly Uint8Array[]): Promise<void>;
   /** Forgets the keys and reclaims their space by rewriting the packs that held them. */
   delete(keys: string[]): Promise<void>;
   close(): Promise<void>;
@@ -25,7 +30,8 @@ interface Location {
 interface Pending {
   key: string;
   keyBytes: Buffer;
-  bytes: Uint8Array;
+  parts: readonly Uint8Array[];
+  size: number;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -139,7 +145,7 @@ export async function openBlockPacks(dir: string, options: { fsync?: boolean } =
       let bytes = 0;
       let count = 0;
       while (count < queue.length && count < BATCH_BLOCKS && bytes < BATCH_BYTES) {
-        bytes += (queue[count] as Pending).bytes.byteLength;
+        bytes += (queue[count] as Pending).size;
         count++;
       }
       const batch = queue.slice(0, count);
@@ -149,12 +155,12 @@ export async function openBlockPacks(dir: string, options: { fsync?: boolean } =
       let at = currentSize;
       for (const item of batch) {
         const header = Buffer.allocUnsafe(HEADER_FIXED);
-        header.writeUInt32LE(item.bytes.byteLength, 0);
+        header.writeUInt32LE(item.size, 0);
         header[4] = item.keyBytes.byteLength;
-        buffers.push(header, item.keyBytes, item.bytes);
+        buffers.push(header, item.keyBytes, ...item.parts);
         const offset = at + HEADER_FIXED + item.keyBytes.byteLength;
-        locations.push({ pack: current, offset, size: item.bytes.byteLength });
-        at = offset + item.bytes.byteLength;
+        locations.push({ pack: current, offset, size: item.size });
+        at = offset + item.size;
       }
       try {
         const handle = handles.get(current) as FileHandle;
@@ -176,23 +182,42 @@ export async function openBlockPacks(dir: string, options: { fsync?: boolean } =
     writing = false;
   };
 
-  const put = (key: string, bytes: Uint8Array): Promise<void> =>
+  const put = (key: string, bytes: Uint8Array | readonly Uint8Array[]): Promise<void> =>
     new Promise<void>((resolve, reject) => {
-      queue.push({ key, keyBytes: Buffer.from(key, 'latin1'), bytes, resolve, reject });
+      const parts = bytes instanceof Uint8Array ? [bytes] : bytes;
+      const size = parts.reduce((sum, part) => sum + part.byteLength, 0);
+      queue.push({ key, keyBytes: Buffer.from(key, 'latin1'), parts, size, resolve, reject });
       if (!writing) void drain();
     });
 
-  const read = async (location: Location): Promise<Uint8Array> => {
+  /** The block's first `length` bytes (all of it by default). */
+  const read = async (location: Location, length = location.size): Promise<Uint8Array> => {
     const handle = handles.get(location.pack);
     if (!handle) throw new Error(`pack ${location.pack} is not open`);
-    const bytes = new Uint8Array(location.size);
+    const bytes = new Uint8Array(length);
     let done = 0;
-    while (done < location.size) {
-      const { bytesRead } = await handle.read(bytes, done, location.size - done, location.offset + done);
+    while (done < length) {
+      const { bytesRead } = await handle.read(bytes, done, length - done, location.offset + done);
       if (bytesRead === 0) throw new Error(`pack ${location.pack} ends inside a block`);
       done += bytesRead;
     }
     return bytes;
+  };
+
+  /** Reads at the block's current location, again at its new one if a gc moved it meanwhile. */
+  const readMoving = async <T>(
+    key: string,
+    fn: (location: Location) => Promise<T>,
+  ): Promise<T | undefined> => {
+    for (;;) {
+      const location = index.get(key);
+      if (location === undefined) return undefined;
+      try {
+        return await fn(location);
+      } catch (error) {
+        if (index.get(key) === location) throw error;
+      }
+    }
   };
 
   return {
@@ -200,18 +225,12 @@ export async function openBlockPacks(dir: string, options: { fsync?: boolean } =
       for (const [key, location] of index) yield [key, location.size];
     },
     has: (key) => index.has(key),
-    get: async (key) => {
-      for (;;) {
-        const location = index.get(key);
-        if (location === undefined) return undefined;
-        try {
-          return await read(location);
-        } catch (error) {
-          // A gc moved the block to another pack meanwhile: read it there.
-          if (index.get(key) === location) throw error;
-        }
-      }
-    },
+    get: (key) => readMoving(key, (location) => read(location)),
+    head: (key, n) =>
+      readMoving(key, async (location) => ({
+        head: await read(location, Math.min(n, location.size)),
+        size: location.size,
+      })),
     put,
     delete: async (keys) => {
       const touched = new Set<number>();

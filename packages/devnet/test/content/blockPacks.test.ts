@@ -62,4 +62,19 @@ describe('block pack files', () => {
     // The old pack is gone; only the rewritten one remains.
     expect((await readdir(dir)).length).toBe(1);
   });
+
+  it('stores a block given as parts as one record, and reads its head without the rest', async () => {
+    const dir = await freshDir();
+    const packs = await openBlockPacks(dir);
+    const parts = [Buffer.from([0x0a, 0x80, 0x01]), randomBytes(100), Buffer.alloc(0), randomBytes(28)];
+    const whole = Buffer.concat(parts);
+    await packs.put('PARTS', parts);
+    expect(await packs.head('PARTS', 2)).toEqual({ head: new Uint8Array(whole.subarray(0, 2)), size: 131 });
+    expect((await packs.head('PARTS', 1000))?.head).toEqual(new Uint8Array(whole));
+    expect(await packs.head('ABSENT', 2)).toBeUndefined();
+    await packs.close();
+    const again = await openBlockPacks(dir);
+    expect(Buffer.from((await again.get('PARTS')) as Uint8Array)).toEqual(whole);
+    await again.close();
+  });
 });

@@ -1,22 +1,29 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as dagPb from '@ipld/dag-pb';
 import { UnixFS } from 'ipfs-unixfs';
 import { type ImporterOptions, importer } from 'ipfs-unixfs-importer';
 import { fixedSize } from 'ipfs-unixfs-importer/chunker';
+import { CID } from 'multiformats/cid';
 import { describe, expect, it } from 'vitest';
 import { kuboImporterOptions } from '../../src/content/addContent';
 import { encodeUnixfsLeaf } from '../../src/content/kuboBufferImporter';
 import { parseKuboAddOptions } from '../../src/content/parseKuboAddOptions';
 
-/** The root CID of one file imported with `options`, its bytes arriving in pieces of `splits` sizes. */
-async function rootOf(bytes: Uint8Array, splits: number[], options: ImporterOptions): Promise<string> {
-  const blocks = new Map<string, Uint8Array>();
+/**
+ * Imports one file with `options`, its bytes arriving in pieces of `splits` sizes: the root CID and every
+ * stored block (a block handed over as parts is joined), keyed by CID.
+ */
+async function importOne(
+  bytes: Uint8Array,
+  splits: number[],
+  options: ImporterOptions,
+): Promise<{ root: string; blocks: Map<string, Buffer> }> {
+  const blocks = new Map<string, Buffer>();
   const blockstore = {
-    put: async (cid: { toString(): string }, block: Uint8Array) => {
-      blocks.set(cid.toString(), block);
+    put: async (cid: CID, block: Uint8Array | Uint8Array[]) => {
+      blocks.set(cid.toString(), Buffer.concat(block instanceof Uint8Array ? [block] : block));
       return cid;
     },
-    get: async (cid: { toString(): string }) => blocks.get(cid.toString()) as Uint8Array,
   };
   let root = '';
   for await (const entry of importer(
@@ -26,7 +33,11 @@ async function rootOf(bytes: Uint8Array, splits: number[], options: ImporterOpti
   )) {
     root = entry.cid.toString();
   }
-  return root;
+  return { root, blocks };
+}
+
+async function rootOf(bytes: Uint8Array, splits: number[], options: ImporterOptions): Promise<string> {
+  return (await importOne(bytes, splits, options)).root;
 }
 
 async function* pieces(bytes: Uint8Array, sizes: number[]): AsyncGenerator<Uint8Array> {
@@ -72,8 +83,17 @@ describe('fast import parts match ipfs-unixfs / ipfs-unixfs-importer byte for by
       // The same options with the importer's own chunker, chunk validator and buffer importer.
       const { chunker: _c, chunkValidator: _v, bufferImporter: _b, ...shared } = ours;
       const reference: ImporterOptions = { ...shared, chunker: fixedSize({ chunkSize: options.chunkSize }) };
-      const [a, b] = [await rootOf(bytes, splits, ours), await rootOf(bytes, splits, reference)];
-      expect(a, `${length} bytes, ${flags || 'defaults'}`).toBe(b);
+      const [a, b] = [await importOne(bytes, splits, ours), await importOne(bytes, splits, reference)];
+      const label = `${length} bytes, ${flags || 'defaults'}`;
+      expect(a.root, label).toBe(b.root);
+      // The stored bytes too: each block is what its CID names (the worker hashes the bytes where they lie
+      // and this thread assembles the stored leaf from the same bytes, so both must agree).
+      expect([...a.blocks.keys()].sort(), label).toEqual([...b.blocks.keys()].sort());
+      for (const [cid, block] of a.blocks) {
+        expect(block.equals(b.blocks.get(cid) as Buffer), `${label}: block ${cid}`).toBe(true);
+        const digest = createHash('sha256').update(block).digest();
+        expect(Buffer.from(CID.parse(cid).multihash.digest).equals(digest), `${label}: ${cid}`).toBe(true);
+      }
     }
   });
 

@@ -1,36 +1,33 @@
 import { Worker } from 'node:worker_threads';
 
-/** A finished full-size leaf from the worker: the block (header, chunk, trailer) and its SHA-256. */
-export interface WorkerLeaf {
-  block: Uint8Array;
-  digest: Uint8Array;
-  /** Bytes of file data in the block. */
-  chunkLength: number;
-}
-
-/** What the worker sends back for a file: full leaves in order, then the unencoded remainder at the end. */
+/**
+ * What the worker sends back for a file, in order. `hashed`: the bytes it was handed (the same memory, moved
+ * back, in input order) and the SHA-256 of every leaf completed so far, 32 bytes each; leaf `i` of the file
+ * is header | the file's next `chunkSize` bytes | trailer. `end`: how many bytes are left after the last full
+ * leaf (the caller frames and hashes that short leaf itself).
+ */
 export type LeafEvent =
-  | { type: 'leaves'; leaves: WorkerLeaf[] }
-  | { type: 'end'; remainder: Uint8Array }
+  | { type: 'hashed'; digests: Uint8Array; data: Uint8Array[] }
+  | { type: 'end'; remainderLength: number }
   | { type: 'error'; message: string };
 
 /** How a file's data becomes leaf blocks. */
 export interface LeafStreamOptions {
   chunkSize: number;
-  /** Bytes written before each full chunk (UnixFS leaf header); empty for raw leaves. */
+  /** Bytes before each full chunk in its block (UnixFS leaf header); empty for raw leaves. */
   header: Uint8Array;
-  /** Bytes written after each full chunk (UnixFS filesize field); empty for raw leaves. */
+  /** Bytes after each full chunk in its block (UnixFS filesize field); empty for raw leaves. */
   trailer: Uint8Array;
 }
 
-/** One file being cut into leaves on the worker. */
+/** One file being hashed leaf by leaf on the worker. */
 export interface LeafStream {
   /**
-   * Hands the worker these bytes. With `owned`, a piece that ends its buffer moves that buffer to the worker
-   * (transferred, not copied); the caller must not use it again. Other pieces are copied.
+   * Hands the worker these bytes; they come back in a `hashed` event. With `owned`, a piece that ends its
+   * buffer moves that buffer (no copy) and the caller must not use it again. Other pieces are copied.
    */
   push(segments: readonly Uint8Array[], owned: boolean): void;
-  /** No more data: the worker sends the remainder. */
+  /** No more data: the worker sends `end`. */
   end(): void;
   /** Drops the file's state on the worker. Idempotent. */
   abort(): void;
@@ -39,58 +36,54 @@ export interface LeafStream {
 }
 
 // Plain CommonJS evaluated from a string: it runs the same from source (tsx, vitest) and from the bundle.
-// Per file: copy incoming bytes into chunk buffers laid out as header | chunk | trailer, and when a chunk is
-// full, write the header and trailer around it and hash the whole block. Full leaves go back in batches
-// (their buffers transferred); at the end the partial remainder goes back as it is.
+// Per file: one running SHA-256 per leaf, fed header, the chunk's bytes where they lie (no copy, a chunk
+// usually spans several network reads), trailer. The input buffers go back with the digests.
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 const files = new Map();
-function flush(id, file) {
-  if (file.out.length === 0) return;
-  const leaves = file.out;
-  file.out = [];
-  parentPort.postMessage({ id, type: 'leaves', leaves }, leaves.map((l) => l.buffer));
-}
 parentPort.on('message', (m) => {
   try {
     if (m.type === 'open') {
-      files.set(m.id, { chunkSize: m.chunkSize, header: m.header, trailer: m.trailer, cur: null, filled: 0, out: [] });
+      files.set(m.id, { chunkSize: m.chunkSize, header: m.header, trailer: m.trailer, hash: null, filled: 0 });
       return;
     }
     const file = files.get(m.id);
     if (!file) return;
     if (m.type === 'abort') { files.delete(m.id); return; }
-    const { chunkSize, header, trailer } = file;
-    const size = header.length + chunkSize + trailer.length;
     if (m.type === 'data') {
+      const { chunkSize, header, trailer } = file;
+      const digests = [];
+      const buffers = [];
       for (const s of m.segments) {
+        if (!buffers.includes(s.buffer)) buffers.push(s.buffer);
         const input = new Uint8Array(s.buffer, s.offset, s.length);
         let at = 0;
         while (at < input.length) {
-          if (file.cur === null) { file.cur = new Uint8Array(Buffer.allocUnsafeSlow(size).buffer, 0, size); file.filled = 0; }
+          if (file.hash === null) {
+            file.hash = createHash('sha256');
+            if (header.length > 0) file.hash.update(header);
+            file.filled = 0;
+          }
           const n = Math.min(chunkSize - file.filled, input.length - at);
-          file.cur.set(at === 0 && n === input.length ? input : input.subarray(at, at + n), header.length + file.filled);
+          file.hash.update(at === 0 && n === input.length ? input : input.subarray(at, at + n));
           file.filled += n;
           at += n;
           if (file.filled === chunkSize) {
-            const block = file.cur;
-            block.set(header, 0);
-            block.set(trailer, header.length + chunkSize);
-            const digest = createHash('sha256').update(block).digest();
-            file.out.push({ buffer: block.buffer, offset: block.byteOffset, length: block.length, chunkLength: chunkSize, digest: new Uint8Array(digest) });
-            file.cur = null;
+            if (trailer.length > 0) file.hash.update(trailer);
+            digests.push(file.hash.digest());
+            file.hash = null;
           }
         }
       }
-      flush(m.id, file);
+      const out = new Uint8Array(32 * digests.length);
+      digests.forEach((d, i) => out.set(d, 32 * i));
+      parentPort.postMessage({ id: m.id, type: 'hashed', digests: out, segments: m.segments }, buffers);
       return;
     }
     if (m.type === 'end') {
-      flush(m.id, file);
-      const rest = file.cur === null ? new Uint8Array(0) : file.cur.slice(header.length, header.length + file.filled);
       files.delete(m.id);
-      parentPort.postMessage({ id: m.id, type: 'end', remainder: rest }, [rest.buffer]);
+      parentPort.postMessage({ id: m.id, type: 'end', remainderLength: file.hash === null ? 0 : file.filled });
     }
   } catch (error) {
     files.delete(m.id);
@@ -98,6 +91,21 @@ parentPort.on('message', (m) => {
   }
 });
 `;
+
+interface Segment {
+  buffer: ArrayBuffer;
+  offset: number;
+  length: number;
+}
+
+interface WorkerMessage {
+  id: number;
+  type: 'hashed' | 'end' | 'error';
+  digests?: Uint8Array;
+  segments?: Segment[];
+  remainderLength?: number;
+  message?: string;
+}
 
 interface WorkerState {
   worker: Worker;
@@ -107,47 +115,30 @@ interface WorkerState {
 
 let current: WorkerState | undefined;
 
+function toEvent(m: WorkerMessage): LeafEvent {
+  if (m.type === 'hashed') {
+    return {
+      type: 'hashed',
+      digests: m.digests ?? new Uint8Array(0),
+      data: (m.segments ?? []).map((s) => new Uint8Array(s.buffer, s.offset, s.length)),
+    };
+  }
+  return m.type === 'end'
+    ? { type: 'end', remainderLength: m.remainderLength ?? 0 }
+    : { type: 'error', message: m.message ?? 'the leaf worker failed' };
+}
+
 function startWorker(): WorkerState {
   if (current) return current;
   const worker = new Worker(WORKER_SOURCE, { eval: true, name: 'aidoc-leaves' });
   const state: WorkerState = { worker, streams: new Map(), nextId: 0 };
   worker.unref();
-  worker.on(
-    'message',
-    (m: {
-      id: number;
-      type: 'leaves' | 'end' | 'error';
-      leaves?: {
-        buffer: ArrayBuffer;
-        offset: number;
-        length: number;
-        chunkLength: number;
-        digest: Uint8Array;
-      }[];
-      remainder?: Uint8Array;
-      message?: string;
-    }) => {
-      const stream = state.streams.get(m.id);
-      if (!stream) return;
-      if (m.type === 'leaves') {
-        stream.onEvent?.({
-          type: 'leaves',
-          leaves: (m.leaves ?? []).map((l) => ({
-            block: new Uint8Array(l.buffer, l.offset, l.length),
-            digest: l.digest,
-            chunkLength: l.chunkLength,
-          })),
-        });
-        return;
-      }
-      release(state, m.id);
-      stream.onEvent?.(
-        m.type === 'end'
-          ? { type: 'end', remainder: m.remainder ?? new Uint8Array(0) }
-          : { type: 'error', message: m.message ?? 'the leaf worker failed' },
-      );
-    },
-  );
+  worker.on('message', (m: WorkerMessage) => {
+    const stream = state.streams.get(m.id);
+    if (!stream) return;
+    if (m.type !== 'hashed') release(state, m.id);
+    stream.onEvent?.(toEvent(m));
+  });
   const failAll = (message: string) => {
     if (current === state) current = undefined;
     for (const [id, stream] of state.streams) {
@@ -167,9 +158,9 @@ function release(state: WorkerState, id: number): void {
 }
 
 /**
- * Opens a stream that cuts one file into fixed-size leaf blocks on a worker thread: the worker copies the
- * bytes into chunk buffers, writes `header` and `trailer` around each full chunk and hashes the block with
- * SHA-256, so the calling thread only reads its input and stores finished blocks.
+ * Opens a stream that hashes one file's fixed-size leaf blocks on a worker thread: the worker feeds each
+ * leaf's header, chunk bytes and trailer to SHA-256 where the bytes lie, and hands the bytes back with the
+ * digests, so the calling thread only reads its input and stores finished blocks, and no byte is copied.
  *
  * @example
  * ```ts
@@ -186,7 +177,7 @@ export function openLeafStream(options: LeafStreamOptions): LeafStream {
     onEvent: undefined,
     push(segments, owned) {
       const transfer: ArrayBuffer[] = [];
-      const list = segments.map((s) => {
+      const list = segments.map((s): Segment => {
         // Moved only when this piece ends its buffer (no later piece can come from it) and the buffer is not
         // one of Node's small pooled ones, which must never move. Anything else is copied.
         const movable =
@@ -197,7 +188,7 @@ export function openLeafStream(options: LeafStreamOptions): LeafStream {
           !transfer.includes(s.buffer);
         if (movable) {
           transfer.push(s.buffer as ArrayBuffer);
-          return { buffer: s.buffer, offset: s.byteOffset, length: s.byteLength };
+          return { buffer: s.buffer as ArrayBuffer, offset: s.byteOffset, length: s.byteLength };
         }
         // A copy of just these bytes (Buffer#slice would be a view of the same memory).
         const copy = new Uint8Array(s);
