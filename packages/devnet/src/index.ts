@@ -1,4 +1,9 @@
-export type { ValidatorStatus } from './consensus/qbft/QbftEngine';
+export {
+  type ValidatorFault,
+  type ValidatorFaultKind,
+  type ValidatorStatus,
+  validatorFaultKinds,
+} from './consensus/qbft/QbftEngine';
 export type { ContentStore, ContentStoreStat, PinEntry, PinType } from './content/ContentStore';
 export {
   type ContentServer,

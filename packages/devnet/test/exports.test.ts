@@ -11,6 +11,7 @@ describe('@aidoc/devnet public API', () => {
         "publishReferenceModels",
         "referenceModels",
         "startDevnet",
+        "validatorFaultKinds",
       ]
     `);
   });

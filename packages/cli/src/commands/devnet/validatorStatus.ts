@@ -2,12 +2,8 @@ import type { ValidatorStatus } from '@aidoc/devnet';
 
 /** One validator node's status as `aidoc_validators` and `aidoc_validatorFault` return it (the devnet's type). */
 export type { ValidatorStatus };
-
-/** The fault kinds of `aidoc devnet fault`. */
-export const validatorFaultKinds = ['crash', 'recover', 'partition', 'heal', 'delay', 'equivocate'] as const;
-
-/** One fault kind of `aidoc devnet fault`. */
-export type ValidatorFaultKind = (typeof validatorFaultKinds)[number];
+/** The fault kinds of `aidoc devnet fault` (the devnet's list). */
+export { type ValidatorFaultKind, validatorFaultKinds } from '@aidoc/devnet';
 
 /**
  * A short word for a validator's condition: `ok`, or its faults joined by `+` (e.g. `crashed+partitioned`).

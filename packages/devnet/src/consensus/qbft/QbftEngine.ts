@@ -28,9 +28,15 @@ export interface QbftEngineOptions {
   bus?: MessageBusOptions;
 }
 
+/** The faults `aidoc_validatorFault` and `aidoc devnet fault` inject, and the two that undo them. */
+export const validatorFaultKinds = ['crash', 'recover', 'partition', 'heal', 'delay', 'equivocate'] as const;
+
+/** One of {@link validatorFaultKinds}. */
+export type ValidatorFaultKind = (typeof validatorFaultKinds)[number];
+
 /** A fault to inject into one validator. */
 export interface ValidatorFault {
-  kind: 'crash' | 'recover' | 'partition' | 'heal' | 'delay' | 'equivocate';
+  kind: ValidatorFaultKind;
   /** Delay in milliseconds (kind `delay`). */
   ms?: number;
 }
@@ -79,7 +85,7 @@ interface Executed {
 }
 
 const ZERO32 = new Uint8Array(32);
-const FAULT_KINDS = new Set(['crash', 'recover', 'partition', 'heal', 'delay', 'equivocate']);
+const FAULT_KINDS: ReadonlySet<string> = new Set(validatorFaultKinds);
 
 /**
  * QBFT among N in-process validators, each its own state machine with its own key, round and timers,
@@ -267,7 +273,7 @@ export class QbftEngine implements BlockProducer {
     if (typeof fault !== 'object' || fault === null || !FAULT_KINDS.has(fault.kind)) {
       throw new AidocError(
         'INVALID_PARAMS',
-        `invalid fault kind: expected crash, recover, partition, heal, delay or equivocate, got ${JSON.stringify((fault as { kind?: unknown })?.kind)}`,
+        `invalid fault kind: expected one of ${validatorFaultKinds.join(', ')}, got ${JSON.stringify((fault as { kind?: unknown })?.kind)}`,
       );
     }
     const node = this.nodes[index];

@@ -2,7 +2,7 @@ import { AidocError } from '@aidoc/sdk/errors';
 import type { Chain } from '../../chain/Chain';
 import type { StoredBlock } from '../../chain/StoredBlock';
 import { invalidParam, parseAddress, parseBlockSelector, parseHash, toQuantity } from '../../rpc/rpcParams';
-import type { QbftEngine, ValidatorFault } from './QbftEngine';
+import { type QbftEngine, type ValidatorFault, validatorFaultKinds } from './QbftEngine';
 import { hexOf } from './qbftMessages';
 
 /** Blocks `qbft_getSignerMetrics` covers when called without parameters (Besu: the last 100). */
@@ -102,7 +102,7 @@ export function qbftMethods(
       const index = validatorIndex(p[0]);
       const kind = p[1];
       if (typeof kind !== 'string') {
-        throw invalidParam('fault', 'one of crash, recover, partition, heal, delay, equivocate', kind);
+        throw invalidParam('fault', `one of ${validatorFaultKinds.join(', ')}`, kind);
       }
       const fault: ValidatorFault = { kind: kind as ValidatorFault['kind'] };
       if (kind === 'delay') {
