@@ -22,6 +22,11 @@ export interface AddInputOptions {
    * Default false: every piece is copied.
    */
   owned?: boolean;
+  /**
+   * Store each leaf as one buffer instead of its parts. Default: when the store keeps blocks in memory (it
+   * then reads them back without joining); a store that writes blocks out takes the parts without a copy.
+   */
+  contiguousLeaves?: boolean;
 }
 
 /** What `add` reports, in Kubo's order: progress while reading, then one `added` per file and directory. */
@@ -64,6 +69,7 @@ export function kuboImporterOptions(options: KuboAddOptions, input: AddInputOpti
       leafType,
       chunkSize: options.chunkSize,
       ownsInput: input.owned === true,
+      contiguousLeaves: input.contiguousLeaves === true,
     }),
     layout: options.trickle
       ? trickle({ maxChildrenPerNode: KUBO_MAX_LINKS, layerRepeat: KUBO_TRICKLE_LAYER_REPEAT })
@@ -187,7 +193,7 @@ export async function* addContent(
     ? { put: async (cid: CID) => cid, flush: async () => {} }
     : createWriteBehindSink(store);
   const importerOptions: ImporterOptions = {
-    ...kuboImporterOptions(options, input),
+    ...kuboImporterOptions(options, { contiguousLeaves: !store.persistent, ...input }),
     ...(options.progress
       ? {
           onProgress: (event: { type: string; detail: unknown }) => {

@@ -148,6 +148,11 @@ export function kuboBufferImporter(options: {
   chunkSize: number;
   /** The input's buffers belong to the import (a request body): move them to the worker instead of copying. */
   ownsInput?: boolean;
+  /**
+   * Hand each full leaf to the blockstore as one buffer (assembled on the worker) rather than as its parts:
+   * for a store that keeps blocks in memory and reads them back without joining.
+   */
+  contiguousLeaves?: boolean;
 }): BufferImporter {
   const frame = options.rawLeaves
     ? { header: new Uint8Array(0), trailer: new Uint8Array(0) }
@@ -178,7 +183,11 @@ export function kuboBufferImporter(options: {
   });
   const fullLeafSize = frame.header.byteLength + options.chunkSize + frame.trailer.byteLength;
   return async function* importLeaves(file, blockstore) {
-    const stream = openLeafStream({ chunkSize: options.chunkSize, ...frame });
+    const stream = openLeafStream({
+      chunkSize: options.chunkSize,
+      ...frame,
+      contiguous: options.contiguousLeaves === true,
+    });
     const events: LeafEvent[] = [];
     let wake: (() => void) | undefined;
     stream.onEvent = (event) => {
@@ -204,18 +213,23 @@ export function kuboBufferImporter(options: {
         if (event.type === 'hashed') {
           returned.append(event.data);
           for (const piece of event.data) inFlight -= piece.byteLength;
-          for (let at = 0; at < event.digests.byteLength; at += 32) {
-            const chunk = returned.take(options.chunkSize);
-            const cid = cidOf(event.digests.subarray(at, at + 32));
-            await blockstore.put(cid, [frame.header, ...chunk, frame.trailer]);
+          for (let i = 0; i < event.digests.byteLength / 32; i++) {
+            const cid = cidOf(event.digests.subarray(32 * i, 32 * i + 32));
+            const whole = event.blocks?.[i];
+            if (whole !== undefined) inFlight -= options.chunkSize;
+            const parts = whole
+              ? [whole]
+              : [frame.header, ...returned.take(options.chunkSize), frame.trailer];
+            await blockstore.put(cid, parts.length === 1 ? (parts[0] as Uint8Array) : parts);
             // Only a file's first leaf can be the whole file (the importer then may need its block's bytes).
-            const block = emitted === 0 ? joinBytes([frame.header, ...chunk, frame.trailer]) : EMPTY;
+            const block = emitted === 0 ? joinBytes(parts) : EMPTY;
             emitted++;
             const result = resultOf(cid, block, fullLeafSize, options.chunkSize);
             yield () => Promise.resolve(result);
           }
           continue;
         }
+        returned.append(event.data);
         ended = true;
         // The short last leaf (and an empty file's one empty leaf) is framed and hashed here: one per file.
         if (event.remainderLength > 0 || emitted === 0) {
@@ -242,8 +256,8 @@ export function kuboBufferImporter(options: {
           batchBytes = 0;
         }
         yield* ready();
-        // Every byte handed over comes back in order, so above this bound a reply is always on its way.
-        while (inFlight > MAX_IN_FLIGHT_BYTES) {
+        // The worker keeps less than one chunk back, so above this bound a reply with leaves is on its way.
+        while (inFlight > Math.max(MAX_IN_FLIGHT_BYTES, 2 * options.chunkSize)) {
           await nextEvent();
           yield* ready();
         }

@@ -1,14 +1,15 @@
 import { Worker } from 'node:worker_threads';
 
 /**
- * What the worker sends back for a file, in order. `hashed`: the bytes it was handed (the same memory, moved
- * back, in input order) and the SHA-256 of every leaf completed so far, 32 bytes each; leaf `i` of the file
- * is header | the file's next `chunkSize` bytes | trailer. `end`: how many bytes are left after the last full
- * leaf (the caller frames and hashes that short leaf itself).
+ * What the worker sends back for a file, in order. `hashed`: the SHA-256 of every leaf completed since the
+ * last event, 32 bytes each (leaf `i` of the file is header | the file's next `chunkSize` bytes | trailer),
+ * and either the leaves' whole blocks (`blocks`, one per digest, with `contiguous`) or the bytes it was
+ * handed, moved back in input order (`data`). `end`: how many bytes are left after the last full leaf (the
+ * caller frames and hashes that short leaf itself); with `contiguous` they come in `data`.
  */
 export type LeafEvent =
-  | { type: 'hashed'; digests: Uint8Array; data: Uint8Array[] }
-  | { type: 'end'; remainderLength: number }
+  | { type: 'hashed'; digests: Uint8Array; data: Uint8Array[]; blocks: Uint8Array[] | undefined }
+  | { type: 'end'; remainderLength: number; data: Uint8Array[] }
   | { type: 'error'; message: string };
 
 /** How a file's data becomes leaf blocks. */
@@ -18,6 +19,11 @@ export interface LeafStreamOptions {
   header: Uint8Array;
   /** Bytes after each full chunk in its block (UnixFS filesize field); empty for raw leaves. */
   trailer: Uint8Array;
+  /**
+   * Assemble each leaf into one buffer (a copy, on the worker) and send the blocks back instead of the input:
+   * for a store that keeps blocks in memory and serves reads from them. Default false: hashed in place.
+   */
+  contiguous?: boolean;
 }
 
 /** One file being hashed leaf by leaf on the worker. */
@@ -36,54 +42,83 @@ export interface LeafStream {
 }
 
 // Plain CommonJS evaluated from a string: it runs the same from source (tsx, vitest) and from the bundle.
-// Per file: one running SHA-256 per leaf, fed header, the chunk's bytes where they lie (no copy, a chunk
-// usually spans several network reads), trailer. The input buffers go back with the digests.
+// Per file: one running SHA-256 per leaf, fed header, the chunk's bytes where they lie (a chunk usually spans
+// several network reads), trailer; the input buffers go back with the digests. Contiguous: the bytes are
+// copied into one buffer per leaf laid out as header | chunk | trailer, which is hashed and sent back.
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 const files = new Map();
+function feed(file, input, digests, blocks) {
+  const { chunkSize, header, trailer } = file;
+  let at = 0;
+  while (at < input.length) {
+    const n = Math.min(chunkSize - file.filled, input.length - at);
+    const piece = at === 0 && n === input.length ? input : input.subarray(at, at + n);
+    if (file.contiguous) {
+      if (file.block === null) {
+        const size = header.length + chunkSize + trailer.length;
+        file.block = new Uint8Array(Buffer.allocUnsafeSlow(size).buffer, 0, size);
+      }
+      file.block.set(piece, header.length + file.filled);
+    } else {
+      if (file.hash === null) {
+        file.hash = createHash('sha256');
+        if (header.length > 0) file.hash.update(header);
+      }
+      file.hash.update(piece);
+    }
+    file.filled += n;
+    at += n;
+    if (file.filled === chunkSize) {
+      if (file.contiguous) {
+        const block = file.block;
+        block.set(header, 0);
+        block.set(trailer, header.length + chunkSize);
+        digests.push(createHash('sha256').update(block).digest());
+        blocks.push(block);
+        file.block = null;
+      } else {
+        if (trailer.length > 0) file.hash.update(trailer);
+        digests.push(file.hash.digest());
+        file.hash = null;
+      }
+      file.filled = 0;
+    }
+  }
+}
 parentPort.on('message', (m) => {
   try {
     if (m.type === 'open') {
-      files.set(m.id, { chunkSize: m.chunkSize, header: m.header, trailer: m.trailer, hash: null, filled: 0 });
+      files.set(m.id, { chunkSize: m.chunkSize, header: m.header, trailer: m.trailer, contiguous: m.contiguous, hash: null, block: null, filled: 0 });
       return;
     }
     const file = files.get(m.id);
     if (!file) return;
     if (m.type === 'abort') { files.delete(m.id); return; }
     if (m.type === 'data') {
-      const { chunkSize, header, trailer } = file;
       const digests = [];
+      const blocks = [];
       const buffers = [];
       for (const s of m.segments) {
         if (!buffers.includes(s.buffer)) buffers.push(s.buffer);
-        const input = new Uint8Array(s.buffer, s.offset, s.length);
-        let at = 0;
-        while (at < input.length) {
-          if (file.hash === null) {
-            file.hash = createHash('sha256');
-            if (header.length > 0) file.hash.update(header);
-            file.filled = 0;
-          }
-          const n = Math.min(chunkSize - file.filled, input.length - at);
-          file.hash.update(at === 0 && n === input.length ? input : input.subarray(at, at + n));
-          file.filled += n;
-          at += n;
-          if (file.filled === chunkSize) {
-            if (trailer.length > 0) file.hash.update(trailer);
-            digests.push(file.hash.digest());
-            file.hash = null;
-          }
-        }
+        feed(file, new Uint8Array(s.buffer, s.offset, s.length), digests, blocks);
       }
       const out = new Uint8Array(32 * digests.length);
       digests.forEach((d, i) => out.set(d, 32 * i));
-      parentPort.postMessage({ id: m.id, type: 'hashed', digests: out, segments: m.segments }, buffers);
+      if (file.contiguous) {
+        const sent = blocks.map((b) => ({ buffer: b.buffer, offset: b.byteOffset, length: b.length }));
+        parentPort.postMessage({ id: m.id, type: 'hashed', digests: out, blocks: sent }, blocks.map((b) => b.buffer));
+      } else {
+        parentPort.postMessage({ id: m.id, type: 'hashed', digests: out, segments: m.segments }, buffers);
+      }
       return;
     }
     if (m.type === 'end') {
       files.delete(m.id);
-      parentPort.postMessage({ id: m.id, type: 'end', remainderLength: file.hash === null ? 0 : file.filled });
+      const rest = file.contiguous && file.block !== null ? file.block.slice(file.header.length, file.header.length + file.filled) : null;
+      const segments = rest === null ? [] : [{ buffer: rest.buffer, offset: 0, length: rest.length }];
+      parentPort.postMessage({ id: m.id, type: 'end', remainderLength: file.filled, segments }, rest === null ? [] : [rest.buffer]);
     }
   } catch (error) {
     files.delete(m.id);
@@ -103,6 +138,7 @@ interface WorkerMessage {
   type: 'hashed' | 'end' | 'error';
   digests?: Uint8Array;
   segments?: Segment[];
+  blocks?: Segment[];
   remainderLength?: number;
   message?: string;
 }
@@ -115,16 +151,20 @@ interface WorkerState {
 
 let current: WorkerState | undefined;
 
+const views = (segments: Segment[] | undefined) =>
+  (segments ?? []).map((s) => new Uint8Array(s.buffer, s.offset, s.length));
+
 function toEvent(m: WorkerMessage): LeafEvent {
   if (m.type === 'hashed') {
     return {
       type: 'hashed',
       digests: m.digests ?? new Uint8Array(0),
-      data: (m.segments ?? []).map((s) => new Uint8Array(s.buffer, s.offset, s.length)),
+      data: views(m.segments),
+      blocks: m.blocks === undefined ? undefined : views(m.blocks),
     };
   }
   return m.type === 'end'
-    ? { type: 'end', remainderLength: m.remainderLength ?? 0 }
+    ? { type: 'end', remainderLength: m.remainderLength ?? 0, data: views(m.segments) }
     : { type: 'error', message: m.message ?? 'the leaf worker failed' };
 }
 
@@ -158,9 +198,10 @@ function release(state: WorkerState, id: number): void {
 }
 
 /**
- * Opens a stream that hashes one file's fixed-size leaf blocks on a worker thread: the worker feeds each
- * leaf's header, chunk bytes and trailer to SHA-256 where the bytes lie, and hands the bytes back with the
- * digests, so the calling thread only reads its input and stores finished blocks, and no byte is copied.
+ * Opens a stream that hashes one file's fixed-size leaf blocks on a worker thread, so the calling thread only
+ * reads its input and stores finished blocks. The worker feeds each leaf's header, chunk bytes and trailer to
+ * SHA-256 where the bytes lie and hands the bytes back with the digests (no byte copied), or with
+ * `contiguous` assembles each leaf into one buffer and sends the blocks.
  *
  * @example
  * ```ts
@@ -214,6 +255,7 @@ export function openLeafStream(options: LeafStreamOptions): LeafStream {
     chunkSize: options.chunkSize,
     header: options.header,
     trailer: options.trailer,
+    contiguous: options.contiguous === true,
   });
   return stream;
 }

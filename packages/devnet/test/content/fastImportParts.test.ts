@@ -79,20 +79,23 @@ describe('fast import parts match ipfs-unixfs / ipfs-unixfs-importer byte for by
     for (const { length, splits, flags } of cases) {
       const bytes = randomBytes(length);
       const options = parseKuboAddOptions(new URLSearchParams(flags));
-      const ours = kuboImporterOptions(options);
       // The same options with the importer's own chunker, chunk validator and buffer importer.
-      const { chunker: _c, chunkValidator: _v, bufferImporter: _b, ...shared } = ours;
+      const { chunker: _c, chunkValidator: _v, bufferImporter: _b, ...shared } = kuboImporterOptions(options);
       const reference: ImporterOptions = { ...shared, chunker: fixedSize({ chunkSize: options.chunkSize }) };
-      const [a, b] = [await importOne(bytes, splits, ours), await importOne(bytes, splits, reference)];
-      const label = `${length} bytes, ${flags || 'defaults'}`;
-      expect(a.root, label).toBe(b.root);
-      // The stored bytes too: each block is what its CID names (the worker hashes the bytes where they lie
-      // and this thread assembles the stored leaf from the same bytes, so both must agree).
-      expect([...a.blocks.keys()].sort(), label).toEqual([...b.blocks.keys()].sort());
-      for (const [cid, block] of a.blocks) {
-        expect(block.equals(b.blocks.get(cid) as Buffer), `${label}: block ${cid}`).toBe(true);
-        const digest = createHash('sha256').update(block).digest();
-        expect(Buffer.from(CID.parse(cid).multihash.digest).equals(digest), `${label}: ${cid}`).toBe(true);
+      const b = await importOne(bytes, splits, reference);
+      // Leaves hashed in place and stored as parts, and leaves assembled on the worker.
+      for (const contiguousLeaves of [false, true]) {
+        const a = await importOne(bytes, splits, kuboImporterOptions(options, { contiguousLeaves }));
+        const label = `${length} bytes, ${flags || 'defaults'}, contiguous ${contiguousLeaves}`;
+        expect(a.root, label).toBe(b.root);
+        // The stored bytes too: each block is what its CID names (the worker hashes the bytes and this thread
+        // stores the leaf it is handed or assembles it from the returned bytes, so both must agree).
+        expect([...a.blocks.keys()].sort(), label).toEqual([...b.blocks.keys()].sort());
+        for (const [cid, block] of a.blocks) {
+          expect(block.equals(b.blocks.get(cid) as Buffer), `${label}: block ${cid}`).toBe(true);
+          const digest = createHash('sha256').update(block).digest();
+          expect(Buffer.from(CID.parse(cid).multihash.digest).equals(digest), `${label}: ${cid}`).toBe(true);
+        }
       }
     }
   });
@@ -107,9 +110,12 @@ describe('fast import parts match ipfs-unixfs / ipfs-unixfs-importer byte for by
       expect(copied.equals(bytes)).toBe(true);
       // Owned, in pieces of one buffer over several worker messages: the pieces before the last are copied
       // (more could come from their buffer), the last one moves the buffer, and the CID is the same.
-      const owned = new Uint8Array(bytes);
-      expect(await rootOf(owned, [65_536], kuboImporterOptions(options, { owned: true }))).toBe(expected);
-      expect(owned.buffer.byteLength).toBe(0);
+      for (const contiguousLeaves of [false, true]) {
+        const owned = new Uint8Array(bytes);
+        const ours = kuboImporterOptions(options, { owned: true, contiguousLeaves });
+        expect(await rootOf(owned, [65_536], ours)).toBe(expected);
+        expect(owned.buffer.byteLength).toBe(0);
+      }
     }
   });
 });
