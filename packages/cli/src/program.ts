@@ -84,7 +84,7 @@ export function createProgram(ctx: CliContext): Command {
   const up = devnet
     .command('up')
     .description(
-      'start a devnet: an EVM chain with Ethereum JSON-RPC over HTTP and WebSocket, funded dev accounts and the system contracts',
+      'start a devnet: an EVM chain with Ethereum JSON-RPC over HTTP and WebSocket, a Kubo-compatible IPFS API, an OIP v2 inference server, funded dev accounts and the system contracts',
     )
     .addHelpText('after', devnetUpExamples);
   addOptions(up, devnetUpOptions, ctx.secrets)
