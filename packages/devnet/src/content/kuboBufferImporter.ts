@@ -129,12 +129,14 @@ function joinBytes(parts: readonly Uint8Array[]): Uint8Array {
 
 /**
  * The importer's leaf step, reproducing `ipfs-unixfs-importer`'s default buffer importer with Kubo's
- * fixed-size chunking (same blocks, same CIDs), with the per-byte work off this thread and no copy: the
- * file's bytes (as they arrive, see {@link passThroughChunker}) go to a worker that hashes each leaf
- * (header, chunk, trailer) where its bytes lie and hands them back; this thread makes the CIDs and hands
- * each full leaf to the blockstore as its parts (header, views of the input, trailer), in order, without
- * waiting for the write (the caller bounds and awaits writes before acknowledging). Leaves report their
- * size through `blockSizes` instead of keeping the chunk, so a layout level of 174 leaves holds no file data.
+ * fixed-size chunking (same blocks, same CIDs), with the per-byte work off this thread: the file's bytes
+ * (as they arrive, see {@link passThroughChunker}) go to a worker that hashes each leaf (header, chunk,
+ * trailer). By default it hashes them where they lie and hands them back, and each full leaf goes to the
+ * blockstore as its parts (header, views of the input, trailer): no copy. With `contiguousLeaves` the worker
+ * lays each leaf out in one buffer instead. This thread makes the CIDs and hands the leaves to the
+ * blockstore in order without waiting for the write (the caller bounds and awaits writes before
+ * acknowledging). Leaves report their size through `blockSizes` instead of keeping the chunk, so a layout
+ * level of 174 leaves holds no file data.
  *
  * @example
  * ```ts
