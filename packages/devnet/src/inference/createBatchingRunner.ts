@@ -1,16 +1,7 @@
-import * as ort from 'onnxruntime-node';
+import type { ModelFeed, OutputTensor, RunnableModel } from './createOnnxWorker';
 import type { InferenceStats } from './InferenceStats';
-import type { LoadedSession } from './loadModelSession';
 import type { TensorValues } from './oipTensorCodec';
 import type { ValidInferRequest, ValidInput } from './validateInferRequest';
-
-/** One output tensor of a run. */
-export interface OutputTensor {
-  name: string;
-  ortType: string;
-  dims: number[];
-  data: ArrayLike<number | bigint | string>;
-}
 
 /** Dynamic batching settings (Triton's `max_batch_size` and `max_queue_delay`). */
 export interface BatchingOptions {
@@ -36,8 +27,8 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-function toOrt(input: ValidInput): ort.Tensor {
-  return new ort.Tensor(input.ortType as 'float32', input.values as Float32Array, input.dims);
+function feedOf(input: ValidInput): ModelFeed {
+  return { name: input.name, ortType: input.ortType, dims: input.dims, values: input.values };
 }
 
 function concatValues(parts: TensorValues[]): TensorValues {
@@ -53,13 +44,6 @@ function concatValues(parts: TensorValues[]): TensorValues {
   return out;
 }
 
-function outputsOf(result: ort.InferenceSession.ReturnType, names: readonly string[]): OutputTensor[] {
-  return names.map((name) => {
-    const t = result[name] as ort.Tensor;
-    return { name, ortType: t.type, dims: [...t.dims], data: t.data as ArrayLike<number> };
-  });
-}
-
 /**
  * Creates the runner of one loaded model: non-batchable models run each request alone; batchable ones queue
  * requests and run every compatible queued request (same non-batch dimensions) in one `session.run`, then
@@ -73,7 +57,7 @@ function outputsOf(result: ort.InferenceSession.ReturnType, names: readonly stri
  * ```
  */
 export function createBatchingRunner(
-  loaded: LoadedSession,
+  loaded: RunnableModel,
   options: BatchingOptions,
   stats: InferenceStats,
 ): BatchingRunner {
@@ -85,33 +69,25 @@ export function createBatchingRunner(
   let timer: { cancel(): void } | undefined;
 
   async function runAlone(request: ValidInferRequest): Promise<OutputTensor[]> {
-    const feeds = Object.fromEntries(request.inputs.map((i) => [i.name, toOrt(i)]));
     stats.sessionRuns++;
     stats.maxRequestsPerRun = Math.max(stats.maxRequestsPerRun, 1);
-    const result = await loaded.session.run(feeds, request.outputs);
-    return outputsOf(result, request.outputs);
+    return loaded.run(request.inputs.map(feedOf), request.outputs);
   }
 
   async function runStacked(batch: Pending[]): Promise<void> {
     const head = (batch[0] as Pending).request;
     const totalRows = batch.reduce((n, p) => n + p.rows, 0);
-    const feeds: Record<string, ort.Tensor> = {};
-    for (const input of head.inputs) {
+    const feeds = head.inputs.map((input) => {
       const parts = batch.map(
         (p) => (p.request.inputs.find((i) => i.name === input.name) as ValidInput).values,
       );
-      feeds[input.name] = toOrt({
-        ...input,
-        dims: [totalRows, ...input.dims.slice(1)],
-        values: concatValues(parts),
-      });
-    }
+      return feedOf({ ...input, dims: [totalRows, ...input.dims.slice(1)], values: concatValues(parts) });
+    });
     stats.sessionRuns++;
     stats.batchedRuns++;
     stats.batchedRequests += batch.length;
     stats.maxRequestsPerRun = Math.max(stats.maxRequestsPerRun, batch.length);
-    const result = await loaded.session.run(feeds, allOutputs);
-    const outputs = outputsOf(result, allOutputs);
+    const outputs = await loaded.run(feeds, allOutputs);
     if (outputs.some((o) => o.dims[0] !== totalRows))
       throw new Error('an output does not follow the batch dimension');
     let row = 0;

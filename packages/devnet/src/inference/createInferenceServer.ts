@@ -6,13 +6,14 @@ import type { Address } from 'viem';
 import type { ContentStore } from '../content/ContentStore';
 import { readFileContent } from '../content/readFileContent';
 import type { DevnetLogEvent } from '../types';
-import type { OutputTensor } from './createBatchingRunner';
 import { type CachedModel, createModelCache } from './createModelCache';
+import type { OutputTensor } from './createOnnxWorker';
+import { createOnnxWorker } from './createOnnxWorker';
 import { createRegistryResolver, type ResolvedModel } from './createRegistryResolver';
 import { emptyInferenceStats, type InferenceStats } from './InferenceStats';
-import type { TensorSignature } from './loadModelSession';
 import { encodeBinaryTensorData } from './oipBinaryTensorCodec';
 import { encodeTensorData } from './oipTensorCodec';
+import type { TensorSignature } from './readModelSignature';
 import { validateInferRequest } from './validateInferRequest';
 
 /** Options for {@link createInferenceServer}. */
@@ -204,11 +205,15 @@ export async function createInferenceServer(options: InferenceServerOptions): Pr
   const maxModelBytes = options.maxModelBytes ?? 256 * 2 ** 20;
   const stats = emptyInferenceStats();
   const resolver = createRegistryResolver(options.provider, options.registry);
+  // Sessions run on their own thread: a slow model never stalls the devnet's JSON-RPC or consensus.
+  const onnx = createOnnxWorker(
+    options.intraOpNumThreads !== undefined ? { intraOpNumThreads: options.intraOpNumThreads } : {},
+  );
   const cache = createModelCache({
     maxLoadedBytes: options.maxLoadedBytes ?? 512 * 2 ** 20,
     batching: { maxBatchSize: options.maxBatchSize ?? 64, maxQueueDelayMs: options.maxQueueDelayMs ?? 0 },
     stats,
-    ...(options.intraOpNumThreads !== undefined ? { intraOpNumThreads: options.intraOpNumThreads } : {}),
+    load: (bytes) => onnx.load(bytes),
     onEvent: (msg, fields) => log({ level: 'info', msg: `inference: ${msg}`, ...fields }),
   });
 
@@ -395,6 +400,7 @@ export async function createInferenceServer(options: InferenceServerOptions): Pr
           server.closeAllConnections();
         });
         await cache.close();
+        await onnx.close();
       })();
       return closed;
     },

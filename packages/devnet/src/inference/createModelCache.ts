@@ -1,9 +1,11 @@
 import { type BatchingOptions, type BatchingRunner, createBatchingRunner } from './createBatchingRunner';
+import type { RunnableModel } from './createOnnxWorker';
 import type { InferenceStats } from './InferenceStats';
-import { type LoadedSession, loadModelSession } from './loadModelSession';
+import type { ModelSignature } from './readModelSignature';
 
-/** A cached model: its session, signature and runner. */
-export interface CachedModel extends LoadedSession {
+/** A cached model: its session on the worker, its signature and its runner. */
+export interface CachedModel extends ModelSignature {
+  model: RunnableModel;
   key: string;
   bytes: number;
   runner: BatchingRunner;
@@ -31,7 +33,8 @@ export function createModelCache(options: {
   maxLoadedBytes: number;
   batching: BatchingOptions;
   stats: InferenceStats;
-  intraOpNumThreads?: number;
+  /** Loads ONNX bytes into a session (the inference server's onnxruntime worker). */
+  load: (bytes: Uint8Array) => Promise<RunnableModel>;
   onEvent?: (msg: string, fields: Record<string, unknown>) => void;
 }): ModelCache {
   const { stats } = options;
@@ -43,30 +46,39 @@ export function createModelCache(options: {
     for (const [key, model] of loaded) {
       if (stats.loadedBytes <= options.maxLoadedBytes) return;
       if (key === keep || model.runner.busy > 0) continue;
-      loaded.delete(key);
-      stats.loadedBytes -= model.bytes;
-      stats.loadedModels--;
+      forget(key, model);
       stats.modelEvictions++;
-      void model.session.release();
+      void model.model.release();
       options.onEvent?.('model evicted', { key, bytes: model.bytes });
     }
+  }
+
+  function forget(key: string, model: CachedModel): void {
+    loaded.delete(key);
+    stats.loadedBytes -= model.bytes;
+    stats.loadedModels--;
   }
 
   return {
     async get(key, fetchBytes) {
       const hit = loaded.get(key);
-      if (hit) {
+      if (hit?.model.alive) {
         loaded.delete(key);
         loaded.set(key, hit);
         return hit;
       }
+      // A session lost with a stopped worker is loaded again.
+      if (hit) forget(key, hit);
       let pending = loading.get(key);
       if (!pending) {
         pending = (async () => {
           const bytes = await fetchBytes();
-          const session = await loadModelSession(bytes, options.intraOpNumThreads);
+          const session = await options.load(bytes);
           const model: CachedModel = {
-            ...session,
+            model: session,
+            inputs: session.inputs,
+            outputs: session.outputs,
+            batchable: session.batchable,
             key,
             bytes: bytes.byteLength,
             runner: createBatchingRunner(session, options.batching, stats),
@@ -89,7 +101,7 @@ export function createModelCache(options: {
       loaded.clear();
       stats.loadedBytes = 0;
       stats.loadedModels = 0;
-      await Promise.allSettled(models.map((m) => m.session.release()));
+      await Promise.allSettled(models.map((m) => m.model.release()));
     },
   };
 }

@@ -1,6 +1,6 @@
-import type { TensorSignature } from './loadModelSession';
 import { binaryElementSize, decodeBinaryTensorData } from './oipBinaryTensorCodec';
 import { decodeTensorData, type TensorValues } from './oipTensorCodec';
+import type { TensorSignature } from './readModelSignature';
 
 /** One validated input, ready for onnxruntime. */
 export interface ValidInput {
