@@ -7,6 +7,8 @@ import type { ValidInferRequest, ValidInput } from './validateInferRequest';
 export interface BatchingOptions {
   /** Most rows (first-dimension entries) stacked into one run. */
   maxBatchSize: number;
+  /** Most input bytes stacked into one run (a request larger than this still runs, alone). */
+  maxBatchBytes: number;
   /** How long the oldest queued request may wait for others before its batch runs; 0 = the next event-loop turn. */
   maxQueueDelayMs: number;
 }
@@ -21,6 +23,8 @@ export interface BatchingRunner {
 interface Pending {
   request: ValidInferRequest;
   rows: number;
+  /** Input bytes (strings counted by their UTF-16 length). */
+  bytes: number;
   key: string;
   at: number;
   resolve: (outputs: OutputTensor[]) => void;
@@ -52,7 +56,7 @@ function concatValues(parts: TensorValues[]): TensorValues {
  *
  * @example
  * ```ts
- * const runner = createBatchingRunner(loaded, { maxBatchSize: 32, maxQueueDelayMs: 0 }, stats);
+ * const runner = createBatchingRunner(loaded, { maxBatchSize: 256, maxBatchBytes: 16 * 2 ** 20, maxQueueDelayMs: 0 }, stats);
  * const outputs = await runner.run(validRequest);
  * ```
  */
@@ -109,8 +113,15 @@ export function createBatchingRunner(
     }
   }
 
-  function queuedRows(): number {
-    return queue.reduce((n, p) => n + p.rows, 0);
+  /** Whether the queue holds a full batch: as many rows or input bytes as one run takes. */
+  function full(): boolean {
+    let rows = 0;
+    let bytes = 0;
+    for (const p of queue) {
+      rows += p.rows;
+      bytes += p.bytes;
+    }
+    return rows >= options.maxBatchSize || bytes >= options.maxBatchBytes;
   }
 
   function arm(): void {
@@ -132,18 +143,21 @@ export function createBatchingRunner(
 
   function pump(): void {
     if (running || queue.length === 0) return;
-    if (!due && queuedRows() < options.maxBatchSize) {
+    if (!due && !full()) {
       arm();
       return;
     }
     const head = queue[0] as Pending;
     const batch: Pending[] = [];
     let rows = 0;
+    let bytes = 0;
     for (let i = 0; i < queue.length; ) {
       const p = queue[i] as Pending;
-      if (p.key === head.key && (batch.length === 0 || rows + p.rows <= options.maxBatchSize)) {
+      const fits = rows + p.rows <= options.maxBatchSize && bytes + p.bytes <= options.maxBatchBytes;
+      if (p.key === head.key && (batch.length === 0 || fits)) {
         batch.push(p);
         rows += p.rows;
+        bytes += p.bytes;
         queue.splice(i, 1);
       } else i++;
     }
@@ -188,6 +202,12 @@ export function createBatchingRunner(
         queue.push({
           request,
           rows: (request.inputs[0] as ValidInput).dims[0] as number,
+          bytes: request.inputs.reduce(
+            (n, i) =>
+              n +
+              (Array.isArray(i.values) ? i.values.reduce((m, v) => m + v.length, 0) : i.values.byteLength),
+            0,
+          ),
           key: request.inputs
             .map((i) => `${i.name}:${i.dims.slice(1).join('x')}`)
             .sort()

@@ -36,8 +36,13 @@ export interface InferenceServerOptions {
   maxModelBytes?: number;
   /** Largest request body. Default 16 MiB (larger bodies get 413). */
   maxBodyBytes?: number;
-  /** Most rows stacked into one run of a batchable model. Default 64. */
+  /**
+   * Most rows stacked into one run of a batchable model. Default 256: while a run is on the worker thread,
+   * the requests that arrive queue up and go together in the next one.
+   */
   maxBatchSize?: number;
+  /** Most input bytes stacked into one run (a larger request runs alone). Default 16 MiB. */
+  maxBatchBytes?: number;
   /** How long a queued request waits for others to batch with; 0 = the next event-loop turn. Default 0. */
   maxQueueDelayMs?: number;
   /** onnxruntime intra-op threads per session. Default: onnxruntime's choice. */
@@ -178,8 +183,8 @@ function tensorMetadata(s: TensorSignature) {
 /**
  * Starts an Open Inference Protocol v2 REST server (the KServe / Triton API) that resolves `name@version`
  * through the on-chain ModelRegistry, reads the ONNX file from the content store by CID, loads it once into
- * an onnxruntime-node session (LRU under a memory cap) and batches concurrent requests to a model whose inputs
- * share a dynamic first dimension. Speaks the binary tensor data extension (Triton's `binary_tensor_data`:
+ * an onnxruntime-node session on a worker thread (LRU under a memory cap) and batches concurrent requests to a
+ * model whose inputs share a dynamic first dimension. Speaks the binary tensor data extension (Triton's `binary_tensor_data`:
  * `Inference-Header-Content-Length`, `binary_data_size`, `binary_data`, `binary_data_output`). Errors use OIP's
  * `{ "error": "..." }` body.
  *
@@ -200,6 +205,23 @@ export async function createInferenceServer(options: InferenceServerOptions): Pr
       'INVALID_INPUT',
       `inference port must be an integer from 0 to 65535, got ${String(port)}`,
     );
+  const limits = {
+    maxBodyBytes: 1,
+    maxModelBytes: 1,
+    maxLoadedBytes: 1,
+    maxBatchSize: 1,
+    maxBatchBytes: 1,
+    maxQueueDelayMs: 0,
+    intraOpNumThreads: 1,
+  } as const;
+  for (const [name, min] of Object.entries(limits)) {
+    const value = options[name as keyof typeof limits];
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < min))
+      throw new AidocError(
+        'INVALID_INPUT',
+        `inference ${name} must be an integer of at least ${min}, got ${String(value)}`,
+      );
+  }
   const log = options.logger ?? (() => {});
   const maxBodyBytes = options.maxBodyBytes ?? 16 * 2 ** 20;
   const maxModelBytes = options.maxModelBytes ?? 256 * 2 ** 20;
@@ -211,7 +233,11 @@ export async function createInferenceServer(options: InferenceServerOptions): Pr
   );
   const cache = createModelCache({
     maxLoadedBytes: options.maxLoadedBytes ?? 512 * 2 ** 20,
-    batching: { maxBatchSize: options.maxBatchSize ?? 64, maxQueueDelayMs: options.maxQueueDelayMs ?? 0 },
+    batching: {
+      maxBatchSize: options.maxBatchSize ?? 256,
+      maxBatchBytes: options.maxBatchBytes ?? 16 * 2 ** 20,
+      maxQueueDelayMs: options.maxQueueDelayMs ?? 0,
+    },
     stats,
     load: (bytes) => onnx.load(bytes),
     onEvent: (msg, fields) => log({ level: 'info', msg: `inference: ${msg}`, ...fields }),

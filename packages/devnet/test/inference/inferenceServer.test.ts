@@ -285,6 +285,31 @@ describe('OIP server: sessions and batching', () => {
     }
   });
 
+  it('stacks no more input bytes than maxBatchBytes into one run', async () => {
+    // One WDBC row is 30 FP32 values, 120 bytes: a 240-byte cap makes two requests a full batch.
+    const capped = await serverFor({ maxBatchSize: 64, maxBatchBytes: 240, maxQueueDelayMs: 60_000 });
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 4 }, () => call(capped.url, 'POST', `${WDBC}/infer`, good())),
+      );
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+      expect(capped.stats()).toMatchObject({ sessionRuns: 2, batchedRuns: 2, maxRequestsPerRun: 2 });
+    } finally {
+      await capped.close();
+    }
+  });
+
+  it('refuses limits that are not positive integers, before listening', async () => {
+    for (const bad of [
+      { maxBatchSize: 0 },
+      { maxBatchBytes: 1.5 },
+      { maxQueueDelayMs: -1 },
+      { intraOpNumThreads: Number.NaN },
+    ]) {
+      await expect(serverFor(bad)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    }
+  });
+
   it('does not batch a model without a dynamic batch dimension', async () => {
     const fresh = await serverFor({ maxBatchSize: 8, maxQueueDelayMs: 60_000 });
     try {
