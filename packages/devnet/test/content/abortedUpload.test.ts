@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ContentServer, createContentServer } from '../../src/content';
 
@@ -59,13 +62,17 @@ async function add(url: string, bytes: Uint8Array, query = ''): Promise<{ Hash: 
   return JSON.parse(lines.at(-1) ?? '{}') as { Hash: string; Size: string };
 }
 
-describe('an upload cut off mid-body', () => {
+// In memory the leaves are assembled on the worker; with a data dir they are stored as their parts.
+describe.each(['memory', 'data dir'])('an upload cut off mid-body (%s)', (mode) => {
   let server: ContentServer;
+  let dataDir: string | undefined;
   beforeAll(async () => {
-    server = await createContentServer({ host: '127.0.0.1', port: 0 });
+    dataDir = mode === 'memory' ? undefined : await mkdtemp(join(tmpdir(), 'aidoc-aborted-'));
+    server = await createContentServer({ host: '127.0.0.1', port: 0, dataDir });
   });
   afterAll(async () => {
     await server.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   it('leaves the server serving, pins nothing, and its blocks are collectable', async () => {
