@@ -14,6 +14,7 @@ export const onnxElemType = {
   INT64: 7,
   STRING: 8,
   BOOL: 9,
+  FLOAT16: 10,
   DOUBLE: 11,
 } as const;
 

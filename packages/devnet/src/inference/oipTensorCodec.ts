@@ -1,8 +1,9 @@
-import type { NumericTensorArray } from '@aidoc/sdk';
+import { decodeFloat16, encodeFloat16, type NumericTensorArray } from '@aidoc/sdk';
 import type { Tensor as OrtTensor } from 'onnxruntime-node';
 
 /** OIP v2 datatype names supported by the devnet server, keyed by onnxruntime tensor type. */
 export const oipDatatypeOfOrtType: Readonly<Record<string, string>> = {
+  float16: 'FP16',
   float32: 'FP32',
   float64: 'FP64',
   int8: 'INT8',
@@ -39,8 +40,12 @@ export type TypedArrayConstructor = {
   readonly BYTES_PER_ELEMENT: number;
 };
 
-/** The typed array holding each fixed-size OIP datatype's values for onnxruntime (BOOL as bytes 0/1). */
+/**
+ * The typed array holding each fixed-size OIP datatype's values for onnxruntime (BOOL as bytes 0/1, FP16 as
+ * its half-precision bit patterns).
+ */
 export const typedArrayOfDatatype: Readonly<Record<string, TypedArrayConstructor>> = {
+  FP16: Uint16Array,
   FP32: Float32Array,
   FP64: Float64Array,
   INT8: Int8Array,
@@ -80,15 +85,16 @@ export function decodeTensorData(datatype: string, data: unknown): TensorValues 
   const flat = flatten(data);
   if (!flat) return 'data must be an array';
   switch (datatype) {
+    case 'FP16':
     case 'FP32':
     case 'FP64': {
-      const out = datatype === 'FP32' ? new Float32Array(flat.length) : new Float64Array(flat.length);
+      const out = datatype === 'FP64' ? new Float64Array(flat.length) : new Float32Array(flat.length);
       for (let i = 0; i < flat.length; i++) {
         const v = flat[i];
         if (typeof v !== 'number') return `data[${i}] must be a number for ${datatype}`;
         out[i] = v;
       }
-      return out;
+      return datatype === 'FP16' ? encodeFloat16(out) : out;
     }
     case 'BOOL': {
       const out = new Uint8Array(flat.length);
@@ -136,6 +142,7 @@ export function decodeTensorData(datatype: string, data: unknown): TensorValues 
 export function encodeTensorData(tensor: Pick<OrtTensor, 'type' | 'data'>): unknown[] {
   const data = tensor.data as ArrayLike<number | bigint | string>;
   if (tensor.type === 'bool') return Array.from(data as ArrayLike<number>, (v) => v !== 0);
+  if (tensor.type === 'float16') return Array.from(decodeFloat16(data as ArrayLike<number>));
   if (tensor.type === 'int64' || tensor.type === 'uint64') {
     return Array.from(data as ArrayLike<bigint>, (v) =>
       v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString(),

@@ -1,6 +1,7 @@
 // The Open Inference Protocol binary tensor data extension (Triton's extension_binary_data), checked against
 // the extension's text: request bodies are built here by hand with Buffer, not with the SDK's encoder.
 import { readFileSync } from 'node:fs';
+import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEcg200 } from '../../../../models/loadReferenceDatasets';
 import { encodeOnnxModel } from '../../../../models/onnx/encodeOnnxModel';
@@ -12,6 +13,19 @@ const ecgBytes = readFileSync(new URL('../../../../models/ecg200-classifier.onnx
 const beats = loadEcg200().test.x.slice(0, 32);
 const ECG = '/v2/models/ecg200-classifier/versions/1.0.0/infer';
 const TYPED = '/v2/models/typed-binary/versions/1/infer';
+const HALF = '/v2/models/half-doubler/versions/1/infer';
+
+/** FP16 in and out: y = float16(float32(x) + float32(x)). */
+const halfDoubler = encodeOnnxModel({
+  graphName: 'half-doubler',
+  inputs: [{ name: 'x', elemType: 'FLOAT16', shape: ['n'] }],
+  outputs: [{ name: 'y', elemType: 'FLOAT16', shape: ['n'] }],
+  nodes: [
+    { opType: 'Cast', inputs: ['x'], outputs: ['x32'], attributes: [{ name: 'to', int: 1 }] },
+    { opType: 'Add', inputs: ['x32', 'x32'], outputs: ['y32'] },
+    { opType: 'Cast', inputs: ['y32'], outputs: ['y'], attributes: [{ name: 'to', int: 10 }] },
+  ],
+});
 
 let env: ModelsDevnet;
 
@@ -39,6 +53,7 @@ beforeAll(async () => {
     }),
     { name: 'typed-binary', version: '1', task: 'test' },
   );
+  await env.publisher.models.publish(halfDoubler, { name: 'half-doubler', version: '1', task: 'test' });
 });
 
 afterAll(async () => {
@@ -254,6 +269,55 @@ describe('binary tensor data extension: same outputs whichever way tensors trave
     expect([...(answer.binary.flags_out ?? [])]).toEqual([0, 1, 0]);
     const doubled = answer.binary.counts_out as Buffer;
     expect([0, 1, 2].map((i) => doubled.readBigInt64LE(i * 8))).toEqual([10n, -(2n ** 63n), 14n]);
+  });
+});
+
+describe('FP16 tensors', () => {
+  // Half-precision bit patterns (IEEE 754 binary16): 1, ≈0.1, 65504 (largest finite), the smallest subnormal, -2.
+  const inBits = [0x3c00, 0x2e66, 0x7bff, 0x0001, 0xc000];
+  // Doubled: 2, ≈0.2, infinity (65504 × 2 overflows), twice the smallest subnormal, -4.
+  const outBits = [0x4000, 0x3266, 0x7c00, 0x0002, 0xc400];
+
+  it('onnxruntime run directly gives the reference bits', async () => {
+    const session = await ort.InferenceSession.create(halfDoubler);
+    try {
+      const out = await session.run({ x: new ort.Tensor('float16', Uint16Array.from(inBits), [5]) });
+      expect([...(out.y?.data as Uint16Array)]).toEqual(outBits);
+    } finally {
+      await session.release();
+    }
+  });
+
+  it('binary in and out carry the half bits unchanged', async () => {
+    const bytes = Buffer.alloc(10);
+    inBits.forEach((b, i) => bytes.writeUInt16LE(b, i * 2));
+    const answer = await post(
+      HALF,
+      binaryRequest(
+        {
+          inputs: [{ name: 'x', shape: [5], datatype: 'FP16', parameters: { binary_data_size: 10 } }],
+          parameters: { binary_data_output: true },
+        },
+        [bytes],
+      ),
+    );
+    expect(answer.status).toBe(200);
+    expect((answer.json.outputs as Array<{ datatype: string }>)[0]?.datatype).toBe('FP16');
+    const y = answer.binary.y as Buffer;
+    expect([0, 1, 2, 3, 4].map((i) => y.readUInt16LE(i * 2))).toEqual(outBits);
+  });
+
+  it('JSON numbers are rounded to half precision in, and halves come out as numbers', async () => {
+    const answer = await post(HALF, {
+      body: JSON.stringify({
+        inputs: [{ name: 'x', shape: [5], datatype: 'FP16', data: [1, 0.1, 65504, 2 ** -24, -2] }],
+      }),
+    });
+    expect(answer.status).toBe(200);
+    const [y] = answer.json.outputs as Array<{ datatype: string; data: Array<number | null> }>;
+    expect(y?.datatype).toBe('FP16');
+    // 0.1 is sent as its nearest half, 0.0999755859375; infinity has no JSON number and is written as null.
+    expect(y?.data).toEqual([2, 0.199951171875, null, 2 ** -23, -4]);
   });
 });
 

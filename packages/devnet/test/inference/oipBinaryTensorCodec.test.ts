@@ -48,6 +48,7 @@ describe('binary tensor data codec', () => {
     expect(decodeBinaryTensorData('INT32', new Uint8Array(7), 2)).toMatch(/7 bytes, 2 INT32 elements take 8/);
     expect(decodeBinaryTensorData('BYTES', Uint8Array.of(1, 0, 0), 1)).toMatch(/ends inside the length/);
     expect(decodeBinaryTensorData('BYTES', Uint8Array.of(1, 0, 0, 0, 0xff), 1)).toMatch(/not valid UTF-8/);
-    expect(decodeBinaryTensorData('FP16', new Uint8Array(2), 1)).toMatch(/unsupported datatype FP16/);
+    expect(decodeBinaryTensorData('BF16', new Uint8Array(2), 1)).toMatch(/unsupported datatype BF16/);
+    expect(decodeBinaryTensorData('FP16', new Uint8Array(3), 1)).toMatch(/3 bytes, 1 FP16 elements take 2/);
   });
 });

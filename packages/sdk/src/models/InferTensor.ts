@@ -1,4 +1,5 @@
 import { AidocError } from '../errors';
+import { decodeFloat16, encodeFloat16 } from './encodeFloat16';
 
 /** Open Inference Protocol v2 tensor datatypes the SDK encodes and decodes. */
 export type OipDatatype =
@@ -11,6 +12,7 @@ export type OipDatatype =
   | 'INT16'
   | 'INT32'
   | 'INT64'
+  | 'FP16'
   | 'FP32'
   | 'FP64'
   | 'BYTES';
@@ -36,7 +38,10 @@ export type TensorData =
   | readonly boolean[]
   | readonly string[];
 
-/** An input tensor. `datatype` may be omitted for typed arrays (Float32Array → FP32, BigInt64Array → INT64, …). */
+/**
+ * An input tensor. `datatype` may be omitted for typed arrays (Float32Array → FP32, BigInt64Array → INT64, …).
+ * FP16 data is given as numbers (an array or a Float32Array), rounded to half precision when sent.
+ */
 export interface InferInput {
   name: string;
   shape: readonly number[];
@@ -44,7 +49,10 @@ export interface InferInput {
   data: TensorData;
 }
 
-/** A decoded output tensor: FP32 → Float32Array, FP64 → Float64Array, INT64 → BigInt64Array, BOOL → boolean[], BYTES → string[]. */
+/**
+ * A decoded output tensor: FP16 and FP32 → Float32Array, FP64 → Float64Array, INT64 → BigInt64Array,
+ * BOOL → boolean[], BYTES → string[].
+ */
 export interface InferOutput {
   name: string;
   datatype: OipDatatype;
@@ -59,8 +67,11 @@ type NumericArrayCtor = {
   from(values: ArrayLike<unknown>, map: (v: unknown) => number | bigint): NumericTensorArray;
 };
 
-/** The typed array of each numeric OIP datatype: the one table every encoder and decoder here reads. */
-const numericArrays: Readonly<Record<Exclude<OipDatatype, 'BYTES' | 'BOOL'>, NumericArrayCtor>> = {
+/**
+ * The typed array of each numeric OIP datatype: the one table every encoder and decoder here reads. (FP16
+ * travels as half-precision bits and is handled on its own: numbers in, Float32Array out.)
+ */
+const numericArrays: Readonly<Record<Exclude<OipDatatype, 'BYTES' | 'BOOL' | 'FP16'>, NumericArrayCtor>> = {
   UINT8: Uint8Array as unknown as NumericArrayCtor,
   INT8: Int8Array as unknown as NumericArrayCtor,
   UINT16: Uint16Array as unknown as NumericArrayCtor,
@@ -86,6 +97,7 @@ const datatypes = new Set<string>([
   'INT16',
   'INT32',
   'INT64',
+  'FP16',
   'FP32',
   'FP64',
   'BYTES',
@@ -121,7 +133,9 @@ function checkInferInput(input: InferInput): CheckedInput {
       `Input "${input.name}": give a datatype (plain arrays do not say whether they are FP32, INT64, …).`,
     );
   if (!datatypes.has(datatype)) throw bad(`Input "${input.name}": unknown datatype ${String(datatype)}.`);
-  if (typed !== undefined && typed !== datatype)
+  // FP16 values come as numbers: a Float32Array carries them as well as an array does.
+  const fp16FromFloats = datatype === 'FP16' && typed === 'FP32';
+  if (typed !== undefined && typed !== datatype && !fp16FromFloats)
     throw bad(`Input "${input.name}": a ${typed} typed array cannot carry ${datatype} data.`);
   if (!Array.isArray(data) && typed === undefined)
     throw bad(`Input "${input.name}": data must be an array or a typed array.`);
@@ -139,14 +153,22 @@ function checkInferInput(input: InferInput): CheckedInput {
     };
     if (datatype === 'BOOL') check((v) => typeof v === 'boolean', 'a boolean');
     else if (datatype === 'BYTES') check((v) => typeof v === 'string', 'a string');
-    else if (datatype === 'FP32' || datatype === 'FP64') check((v) => typeof v === 'number', 'a number');
+    else if (datatype === 'FP16' || datatype === 'FP32' || datatype === 'FP64')
+      check((v) => typeof v === 'number', 'a number');
     else
       check(
         (v) => (typeof v === 'number' && Number.isSafeInteger(v)) || typeof v === 'bigint',
         'an integer (number or bigint)',
       );
   }
-  return { name: input.name, shape: [...input.shape], datatype, data, typed: typed !== undefined, count };
+  return {
+    name: input.name,
+    shape: [...input.shape],
+    datatype,
+    data,
+    typed: typed !== undefined && !fp16FromFloats,
+    count,
+  };
 }
 
 /**
@@ -166,7 +188,7 @@ export function encodeInferInput(input: InferInput): {
 } {
   const { name, shape, datatype, data } = checkInferInput(input);
   const values = Array.from(data as ArrayLike<unknown>);
-  const integer = !['BOOL', 'BYTES', 'FP32', 'FP64'].includes(datatype);
+  const integer = !['BOOL', 'BYTES', 'FP16', 'FP32', 'FP64'].includes(datatype);
   const encoded = integer
     ? values.map((v) =>
         typeof v === 'bigint'
@@ -221,6 +243,8 @@ export function encodeBinaryInferInput(input: InferInput): {
     }
   } else if (datatype === 'BOOL') {
     bytes = Uint8Array.from(data as readonly boolean[], (v) => (v ? 1 : 0));
+  } else if (datatype === 'FP16') {
+    bytes = rawBytes(encodeFloat16(data as ArrayLike<number>));
   } else if (typed) {
     bytes = rawBytes(data as Uint8Array);
   } else {
@@ -265,7 +289,10 @@ export function decodeInferOutput(output: unknown): InferOutput {
     return { ...base, data: BigInt64Array.from(flat, (v) => BigInt(v as number | string)) };
   if (datatype === 'UINT64')
     return { ...base, data: BigUint64Array.from(flat, (v) => BigInt(v as number | string)) };
-  return { ...base, data: numericArrays[datatype].from(flat, Number) };
+  // JSON has no infinity or NaN: servers write them as null, which comes back as NaN (binary keeps them).
+  const toNumber = (v: unknown) => (v === null ? Number.NaN : Number(v));
+  if (datatype === 'FP16') return { ...base, data: Float32Array.from(flat, toNumber) };
+  return { ...base, data: numericArrays[datatype].from(flat, toNumber) };
 }
 
 function malformedOutput(output: unknown, why: string): AidocError {
@@ -320,10 +347,12 @@ export function decodeBinaryInferOutput(output: unknown, bytes: Uint8Array): Inf
     if (values.length !== count) throw malformedOutput(output, `${values.length} elements for ${count}`);
     return { ...base, data: values };
   }
-  const elementSize = datatype === 'BOOL' ? 1 : numericArrays[datatype].BYTES_PER_ELEMENT;
+  const elementSize =
+    datatype === 'BOOL' ? 1 : datatype === 'FP16' ? 2 : numericArrays[datatype].BYTES_PER_ELEMENT;
   if (bytes.byteLength !== count * elementSize)
     throw malformedOutput(output, `${bytes.byteLength} bytes for ${count} ${datatype} elements`);
   if (datatype === 'BOOL') return { ...base, data: Array.from(bytes, (b) => b !== 0) };
+  if (datatype === 'FP16') return { ...base, data: decodeFloat16(new Uint16Array(bytes.slice().buffer)) };
   // A copy: the slice may be unaligned for its element size, and the caller owns the result.
   return { ...base, data: new numericArrays[datatype](bytes.slice().buffer) };
 }

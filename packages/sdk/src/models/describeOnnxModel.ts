@@ -18,6 +18,7 @@ export interface OnnxModelDescription {
 
 const datatypeOf: Readonly<Record<string, OipDatatype>> = {
   float32: 'FP32',
+  float16: 'FP16',
   float64: 'FP64',
   int8: 'INT8',
   int16: 'INT16',

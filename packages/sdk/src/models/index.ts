@@ -20,6 +20,7 @@ export {
   type PublishModelResult,
 } from './createModelsApi';
 export { describeOnnxModel, type ModelTensorSpec, type OnnxModelDescription } from './describeOnnxModel';
+export { decodeFloat16, encodeFloat16 } from './encodeFloat16';
 export {
   decodeBinaryInferOutput,
   decodeInferOutput,
