@@ -27,7 +27,7 @@ describe('FP16 (IEEE 754 half precision)', () => {
   it('encodes and decodes the reference values exactly', () => {
     expect([...encodeFloat16(vectors.map(([v]) => v))]).toEqual(vectors.map(([, bits]) => bits));
     const back = decodeFloat16(vectors.map(([, bits]) => bits));
-    vectors.forEach(([v], i) => expect(Object.is(back[i], v)).toBe(true));
+    for (const [i, [v]] of vectors.entries()) expect(Object.is(back[i], v), String(v)).toBe(true);
   });
 
   it('rounds to nearest, ties to even, overflows to infinity and keeps NaN', () => {

@@ -290,7 +290,7 @@ describe('FP16 tensors', () => {
 
   it('binary in and out carry the half bits unchanged', async () => {
     const bytes = Buffer.alloc(10);
-    inBits.forEach((b, i) => bytes.writeUInt16LE(b, i * 2));
+    for (const [i, b] of inBits.entries()) bytes.writeUInt16LE(b, i * 2);
     const answer = await post(
       HALF,
       binaryRequest(
