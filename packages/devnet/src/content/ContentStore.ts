@@ -33,8 +33,9 @@ export interface ContentStore {
   /** The block's bytes; throws `AidocError` `NOT_FOUND` when absent. */
   get(cid: CID): Promise<Uint8Array>;
   /**
-   * Stores a block under its multihash: its bytes, or its consecutive parts (kept as they are, joined when
-   * read). The caller vouches that the bytes hash to `cid` and does not change them afterwards. Idempotent.
+   * Stores a block under its multihash: its bytes, or its consecutive parts (written out as they are on disk,
+   * joined in memory). The caller vouches that the bytes hash to `cid` and does not change them afterwards.
+   * Idempotent.
    */
   put(cid: CID, bytes: Uint8Array | readonly Uint8Array[]): Promise<void>;
   /** Every stored block, as a CIDv1 `raw` CID of its multihash (what Kubo's `repo gc` reports). */

@@ -3,6 +3,7 @@ import type { ImporterOptions } from 'ipfs-unixfs-importer';
 import { importer } from 'ipfs-unixfs-importer';
 import { balanced, trickle } from 'ipfs-unixfs-importer/layout';
 import type { CID } from 'multiformats/cid';
+import { blockByteLength } from './blockByteLength';
 import type { ContentStore } from './ContentStore';
 import { kuboBufferImporter } from './kuboBufferImporter';
 import type { KuboAddOptions } from './parseKuboAddOptions';
@@ -110,10 +111,7 @@ function createWriteBehindSink(store: ContentStore) {
       if (!(bytes instanceof Uint8Array || Array.isArray(bytes))) {
         throw new AidocError('INTERNAL', 'The importer produced a streamed block; expected bytes or parts.');
       }
-      const size =
-        bytes instanceof Uint8Array
-          ? bytes.byteLength
-          : bytes.reduce((sum: number, part: Uint8Array) => sum + part.byteLength, 0);
+      const size = blockByteLength(bytes);
       bytesInFlight += size;
       const write: Promise<void> = store.put(cid, bytes).then(
         () => {

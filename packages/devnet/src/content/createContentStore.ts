@@ -3,9 +3,11 @@ import { join } from 'node:path';
 import { AidocError } from '@aidoc/sdk/errors';
 import * as dagPb from '@ipld/dag-pb';
 import { ClassicLevel } from 'classic-level';
+import { varint } from 'multiformats';
 import { base32 } from 'multiformats/bases/base32';
 import { CID } from 'multiformats/cid';
 import * as Digest from 'multiformats/hashes/digest';
+import { blockByteLength } from './blockByteLength';
 import { blockLinks, RAW_CODE } from './blockLinks';
 import type { ContentStore, ContentStoreStat, PinEntry, PinType } from './ContentStore';
 import { type BlockPacks, openBlockPacks } from './openBlockPacks';
@@ -48,15 +50,12 @@ const DAG_PB_HEAD_BYTES = 11;
  */
 function isDataOnlyDagPb(head: Uint8Array, size: number): boolean {
   if (head[0] !== 0x0a) return false;
-  let length = 0;
-  let scale = 1;
-  for (let at = 1; at < head.length && at <= 10; at++) {
-    const byte = head[at] as number;
-    length += (byte & 0x7f) * scale;
-    if (byte < 0x80) return 1 + at + length === size;
-    scale *= 0x80;
+  try {
+    const [length, lengthBytes] = varint.decode(head, 1);
+    return 1 + lengthBytes + length === size;
+  } catch {
+    return false; // a length varint cut off or malformed: not a block this shortcut can vouch for
   }
-  return false;
 }
 
 /** Kubo's datastore key for a block: the multihash in upper-case unpadded RFC 4648 base32. */
@@ -73,51 +72,26 @@ function ownBytes(bytes: Uint8Array): Uint8Array {
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
 }
 
-const sizeOf = (block: Uint8Array | readonly Uint8Array[]) =>
-  block instanceof Uint8Array ? block.byteLength : block.reduce((sum, part) => sum + part.byteLength, 0);
-
-/** The first `n` bytes of a block kept as parts. */
-function headOf(parts: readonly Uint8Array[], n: number): Uint8Array {
-  const head = new Uint8Array(n);
-  let filled = 0;
-  for (const part of parts) {
-    if (filled === n) break;
-    const take = Math.min(part.byteLength, n - filled);
-    head.set(part.subarray(0, take), filled);
-    filled += take;
-  }
-  return head.subarray(0, filled);
-}
-
 function memoryBackend(): Backend {
-  // A block is its bytes, or the parts it was stored as (a leaf whose chunk spans network reads is kept
-  // without copying them; it is joined the first time it is read).
-  const blocks = new Map<string, Uint8Array | readonly Uint8Array[]>();
+  const blocks = new Map<string, Uint8Array>();
   return {
     location: 'memory',
     persistent: false,
-    getBlock: async (key) => {
-      const block = blocks.get(key);
-      if (block === undefined || block instanceof Uint8Array) return block;
-      const joined = new Uint8Array(Buffer.concat(block as Uint8Array[]));
-      blocks.set(key, joined);
-      return joined;
-    },
+    getBlock: async (key) => blocks.get(key),
     blockHead: async (key, n) => {
       const block = blocks.get(key);
-      if (block === undefined) return undefined;
-      const head = block instanceof Uint8Array ? block.subarray(0, n) : headOf(block, n);
-      return { head, size: sizeOf(block) };
+      return block === undefined ? undefined : { head: block.subarray(0, n), size: block.byteLength };
     },
     hasBlock: async (key) => blocks.has(key),
     putBlock: async (key, bytes) => {
-      blocks.set(key, bytes instanceof Uint8Array ? ownBytes(bytes) : bytes);
+      // Kept as one buffer, so reads never join (the importer hands a memory store whole leaves anyway).
+      blocks.set(key, ownBytes(bytes instanceof Uint8Array ? bytes : Buffer.concat(bytes)));
     },
     deleteBlocks: async (keys) => {
       for (const key of keys) blocks.delete(key);
     },
     async *blockSizes() {
-      for (const [key, block] of [...blocks]) yield [key, sizeOf(block)];
+      for (const [key, block] of [...blocks]) yield [key, block.byteLength];
     },
     loadPins: async () => new Map(),
     savePin: async () => {},
@@ -332,7 +306,7 @@ export async function createContentStore(options: ContentStoreOptions = {}): Pro
       if (await backend.hasBlock(key)) return;
       await backend.putBlock(key, bytes);
       numObjects++;
-      repoSize += sizeOf(bytes);
+      repoSize += blockByteLength(bytes);
     })();
     inFlight.set(key, write);
     try {

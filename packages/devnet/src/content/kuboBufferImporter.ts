@@ -3,6 +3,7 @@ import { AidocError } from '@aidoc/sdk/errors';
 import * as dagPb from '@ipld/dag-pb';
 import { UnixFS } from 'ipfs-unixfs';
 import type { BufferImporter, BufferImporterResult } from 'ipfs-unixfs-importer';
+import { varint } from 'multiformats';
 import { CID } from 'multiformats/cid';
 import * as Digest from 'multiformats/hashes/digest';
 import { RAW_CODE } from './blockLinks';
@@ -13,22 +14,12 @@ const EMPTY = new Uint8Array(0);
 /** UnixFS `Data.DataType` values (unixfs.proto). */
 const UNIXFS_TYPE = { raw: 0, file: 2 } as const;
 
-function varintLength(n: number): number {
-  let length = 1;
-  while (n >= 0x80) {
-    n = Math.floor(n / 0x80);
-    length++;
-  }
-  return length;
-}
+const varintLength = varint.encodingLength;
 
+/** Writes `n` as a varint at `at`; returns the offset after it. */
 function writeVarint(target: Uint8Array, at: number, n: number): number {
-  while (n >= 0x80) {
-    target[at++] = (n % 0x80) | 0x80;
-    n = Math.floor(n / 0x80);
-  }
-  target[at++] = n;
-  return at;
+  varint.encodeTo(n, target, at);
+  return at + varint.encodingLength(n);
 }
 
 /** Bytes of a leaf block before its data: PBNode.Data tag and length, UnixFS Type, Data tag and length. */

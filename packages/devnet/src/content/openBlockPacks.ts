@@ -1,6 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { blockByteLength } from './blockByteLength';
 
 /** Append-only block files: many blocks per file, written in batches, indexed in memory. */
 export interface BlockPacks {
@@ -185,8 +186,14 @@ export async function openBlockPacks(dir: string, options: { fsync?: boolean } =
   const put = (key: string, bytes: Uint8Array | readonly Uint8Array[]): Promise<void> =>
     new Promise<void>((resolve, reject) => {
       const parts = bytes instanceof Uint8Array ? [bytes] : bytes;
-      const size = parts.reduce((sum, part) => sum + part.byteLength, 0);
-      queue.push({ key, keyBytes: Buffer.from(key, 'latin1'), parts, size, resolve, reject });
+      queue.push({
+        key,
+        keyBytes: Buffer.from(key, 'latin1'),
+        parts,
+        size: blockByteLength(bytes),
+        resolve,
+        reject,
+      });
       if (!writing) void drain();
     });
 

@@ -23,7 +23,7 @@ export interface BatchingRunner {
 interface Pending {
   request: ValidInferRequest;
   rows: number;
-  /** Input bytes (strings counted by their UTF-16 length). */
+  /** Input bytes, see {@link inputBytes}. */
   bytes: number;
   key: string;
   at: number;
@@ -33,6 +33,16 @@ interface Pending {
 
 function feedOf(input: ValidInput): ModelFeed {
   return { name: input.name, ortType: input.ortType, dims: input.dims, values: input.values };
+}
+
+/** A request's input bytes, as counted against `maxBatchBytes` (strings by their UTF-16 length). */
+function inputBytes(request: ValidInferRequest): number {
+  let bytes = 0;
+  for (const { values } of request.inputs) {
+    if (!Array.isArray(values)) bytes += values.byteLength;
+    else for (const v of values) bytes += v.length;
+  }
+  return bytes;
 }
 
 function concatValues(parts: TensorValues[]): TensorValues {
@@ -202,12 +212,7 @@ export function createBatchingRunner(
         queue.push({
           request,
           rows: (request.inputs[0] as ValidInput).dims[0] as number,
-          bytes: request.inputs.reduce(
-            (n, i) =>
-              n +
-              (Array.isArray(i.values) ? i.values.reduce((m, v) => m + v.length, 0) : i.values.byteLength),
-            0,
-          ),
+          bytes: inputBytes(request),
           key: request.inputs
             .map((i) => `${i.name}:${i.dims.slice(1).join('x')}`)
             .sort()

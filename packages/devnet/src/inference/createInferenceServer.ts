@@ -338,7 +338,12 @@ export async function createInferenceServer(options: InferenceServerOptions): Pr
         throw new OipError(400, `malformed JSON in the request body: ${(error as Error).message}`);
       }
       const loaded = await load(model);
-      const request = validateInferRequest(body, loaded.inputs, loaded.outputs, raw.subarray(jsonLength));
+      const request = validateInferRequest(
+        body,
+        loaded.model.inputs,
+        loaded.model.outputs,
+        raw.subarray(jsonLength),
+      );
       if (typeof request === 'string') throw new OipError(400, request);
       let outputs: Awaited<ReturnType<typeof loaded.runner.run>>;
       try {
@@ -355,7 +360,7 @@ export async function createInferenceServer(options: InferenceServerOptions): Pr
           ...(request.id !== undefined ? { id: request.id } : {}),
         },
         outputs,
-        loaded.outputs,
+        loaded.model.outputs,
         request.binaryOutputs,
       );
     }
@@ -370,8 +375,8 @@ export async function createInferenceServer(options: InferenceServerOptions): Pr
       name: model.name,
       versions: model.versions,
       platform: 'onnxruntime_onnx',
-      inputs: loaded.inputs.map(tensorMetadata),
-      outputs: loaded.outputs.map(tensorMetadata),
+      inputs: loaded.model.inputs.map(tensorMetadata),
+      outputs: loaded.model.outputs.map(tensorMetadata),
     });
   }
 

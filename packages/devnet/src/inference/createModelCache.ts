@@ -1,10 +1,9 @@
 import { type BatchingOptions, type BatchingRunner, createBatchingRunner } from './createBatchingRunner';
 import type { RunnableModel } from './createOnnxWorker';
 import type { InferenceStats } from './InferenceStats';
-import type { ModelSignature } from './readModelSignature';
 
-/** A cached model: its session on the worker, its signature and its runner. */
-export interface CachedModel extends ModelSignature {
+/** A cached model: its session on the worker (with its signature) and its runner. */
+export interface CachedModel {
   model: RunnableModel;
   key: string;
   bytes: number;
@@ -76,9 +75,6 @@ export function createModelCache(options: {
           const session = await options.load(bytes);
           const model: CachedModel = {
             model: session,
-            inputs: session.inputs,
-            outputs: session.outputs,
-            batchable: session.batchable,
             key,
             bytes: bytes.byteLength,
             runner: createBatchingRunner(session, options.batching, stats),
@@ -87,7 +83,7 @@ export function createModelCache(options: {
           stats.loadedModels++;
           stats.loadedBytes += model.bytes;
           loaded.set(key, model);
-          options.onEvent?.('model loaded', { key, bytes: model.bytes, batchable: model.batchable });
+          options.onEvent?.('model loaded', { key, bytes: model.bytes, batchable: session.batchable });
           evict(key);
           return model;
         })().finally(() => loading.delete(key));
