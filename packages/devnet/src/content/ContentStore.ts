@@ -18,6 +18,44 @@ export interface ContentStoreStat {
   repoSize: number;
 }
 
+/** How {@link ContentStore.importLeaves} cuts a file into leaf blocks. */
+export interface LeafImportOptions {
+  /** Bytes of file data per leaf (the chunker's size; the last leaf may be shorter). */
+  chunkSize: number;
+  /** Bytes before each full chunk in its block (the UnixFS leaf header); empty for raw leaves. */
+  header: Uint8Array;
+  /** Bytes after each full chunk in its block (the UnixFS filesize field); empty for raw leaves. */
+  trailer: Uint8Array;
+  /** Store the full leaves (false: only hash them, as `add --only-hash` does). */
+  store: boolean;
+}
+
+/**
+ * What a leaf import reports, in order. `hashed`: the SHA-256 digests (32 bytes each) of the full leaves
+ * completed since the last event, each already stored when `store` is set, and how many pushed bytes this
+ * event accounts for. `end`: the file's bytes after its last full leaf (shorter than a chunk, possibly empty),
+ * which the caller frames, hashes and stores itself.
+ */
+export type LeafImportEvent =
+  | { type: 'hashed'; digests: Uint8Array; consumed: number }
+  | { type: 'end'; remainder: Uint8Array }
+  | { type: 'error'; message: string };
+
+/** One file's leaves being cut, hashed and stored where the store keeps its bytes. */
+export interface LeafImport {
+  /**
+   * Hands over the file's next bytes. With `owned`, a piece that ends its buffer moves that buffer to the
+   * store (no copy) and the caller must not use it again; other pieces are copied.
+   */
+  push(segments: readonly Uint8Array[], owned: boolean): void;
+  /** No more bytes: the import reports `end`. */
+  end(): void;
+  /** Drops the file (leaves already stored stay, unpinned). Idempotent. */
+  abort(): void;
+  /** Called for every event of this file, in order. */
+  onEvent: ((event: LeafImportEvent) => void) | undefined;
+}
+
 /**
  * A content-addressed block store with pins and garbage collection, keyed by multihash as Kubo's is (a CIDv0
  * and a CIDv1 of the same bytes name one block). The devnet's Kubo RPC server is built on it; other devnet
@@ -38,6 +76,13 @@ export interface ContentStore {
    * Idempotent.
    */
   put(cid: CID, bytes: Uint8Array | readonly Uint8Array[]): Promise<void>;
+  /**
+   * Starts importing one file's fixed-size leaves: the bytes pushed are cut into `chunkSize` chunks, each framed
+   * as `header | chunk | trailer`, hashed and stored under its multihash where the store keeps its bytes, so a
+   * large file's bytes are never copied back to the caller. Adds use it; the leaves are unpinned until the add
+   * pins its root.
+   */
+  importLeaves(options: LeafImportOptions): LeafImport;
   /** Every stored block, as a CIDv1 `raw` CID of its multihash (what Kubo's `repo gc` reports). */
   blocks(): AsyncIterable<CID>;
   /**

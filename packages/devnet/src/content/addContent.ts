@@ -19,15 +19,16 @@ export interface AddEntry {
 export interface AddInputOptions {
   /**
    * The content's buffers belong to this import alone (a request body read for it): a piece that ends its
-   * buffer moves that buffer to the hashing worker instead of being copied, and nobody may use it afterwards.
+   * buffer moves to the store's block thread instead of being copied, and nobody may use it afterwards.
    * Default false: every piece is copied.
    */
   owned?: boolean;
-  /**
-   * Store each leaf as one buffer instead of its parts. Default: when the store keeps blocks in memory (it
-   * then reads them back without joining); a store that writes blocks out takes the parts without a copy.
-   */
-  contiguousLeaves?: boolean;
+}
+
+/** Where {@link kuboImporterOptions} sends file leaves, and who owns the input. */
+export interface LeafSinkOptions extends AddInputOptions {
+  /** The store whose `importLeaves` cuts, hashes and stores the full leaves. */
+  store: Pick<ContentStore, 'importLeaves'>;
 }
 
 /** What `add` reports, in Kubo's order: progress while reading, then one `added` per file and directory. */
@@ -48,10 +49,10 @@ const KUBO_HAMT_THRESHOLD = 262_144;
  *
  * @example
  * ```ts
- * const opts = kuboImporterOptions(parseKuboAddOptions(new URLSearchParams('cid-version=1')));
+ * const opts = kuboImporterOptions(parseKuboAddOptions(new URLSearchParams('cid-version=1')), { store });
  * ```
  */
-export function kuboImporterOptions(options: KuboAddOptions, input: AddInputOptions = {}): ImporterOptions {
+export function kuboImporterOptions(options: KuboAddOptions, sink: LeafSinkOptions): ImporterOptions {
   // go-unixfs: balanced leaves are UnixFS `file` nodes and a one-chunk file is its own root; trickle
   // leaves are UnixFS `raw` nodes and even a one-chunk file gets a root above its leaf.
   const leafType = options.trickle ? 'raw' : 'file';
@@ -69,8 +70,9 @@ export function kuboImporterOptions(options: KuboAddOptions, input: AddInputOpti
       rawLeaves: options.rawLeaves,
       leafType,
       chunkSize: options.chunkSize,
-      ownsInput: input.owned === true,
-      contiguousLeaves: input.contiguousLeaves === true,
+      importLeaves: (leafOptions) => sink.store.importLeaves(leafOptions),
+      store: !options.onlyHash,
+      ownsInput: sink.owned === true,
     }),
     layout: options.trickle
       ? trickle({ maxChildrenPerNode: KUBO_MAX_LINKS, layerRepeat: KUBO_TRICKLE_LAYER_REPEAT })
@@ -80,8 +82,8 @@ export function kuboImporterOptions(options: KuboAddOptions, input: AddInputOpti
     wrapWithDirectory: options.wrapWithDirectory,
     // Entries arrive one after another on one multipart stream: import them in order, as Kubo does.
     fileImportConcurrency: 1,
-    // Leaves are finished when the buffer importer yields them (writes run behind, see addContent), so
-    // batching them buys nothing and holds chunks longer.
+    // Leaves are stored when the buffer importer yields them (other writes run behind, see addContent), so
+    // batching them buys nothing.
     blockWriteConcurrency: 1,
   };
 }
@@ -191,7 +193,7 @@ export async function* addContent(
     ? { put: async (cid: CID) => cid, flush: async () => {} }
     : createWriteBehindSink(store);
   const importerOptions: ImporterOptions = {
-    ...kuboImporterOptions(options, { contiguousLeaves: !store.persistent, ...input }),
+    ...kuboImporterOptions(options, { ...input, store }),
     ...(options.progress
       ? {
           onProgress: (event: { type: string; detail: unknown }) => {

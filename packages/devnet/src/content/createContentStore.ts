@@ -7,10 +7,16 @@ import { varint } from 'multiformats';
 import { base32 } from 'multiformats/bases/base32';
 import { CID } from 'multiformats/cid';
 import * as Digest from 'multiformats/hashes/digest';
-import { blockByteLength } from './blockByteLength';
 import { blockLinks, RAW_CODE } from './blockLinks';
-import type { ContentStore, ContentStoreStat, PinEntry, PinType } from './ContentStore';
-import { type BlockPacks, openBlockPacks } from './openBlockPacks';
+import type {
+  ContentStore,
+  ContentStoreStat,
+  LeafImport,
+  LeafImportOptions,
+  PinEntry,
+  PinType,
+} from './ContentStore';
+import { type BlockWorker, openBlockWorker } from './openBlockWorker';
 
 /** Options for {@link createContentStore}. */
 export interface ContentStoreOptions {
@@ -23,17 +29,21 @@ export interface ContentStoreOptions {
   fsync?: boolean | undefined;
 }
 
-/** Storage operations the store needs; one implementation in memory, one in LevelDB. */
+/** Storage operations the store needs; blocks live on the block thread, pins in memory or LevelDB. */
 interface Backend {
   readonly location: string;
   readonly persistent: boolean;
   getBlock(key: string): Promise<Uint8Array | undefined>;
   /** The block's first `n` bytes (fewer when it is shorter) and its size, without reading the rest. */
   blockHead(key: string, n: number): Promise<{ head: Uint8Array; size: number } | undefined>;
-  hasBlock(key: string): Promise<boolean>;
+  hasBlock(key: string): boolean;
+  /** Whether the block is known, without reading it, to be a dag-pb file leaf (one Data field, no links). */
+  isLeaf(key: string): boolean;
   putBlock(key: string, bytes: Uint8Array | readonly Uint8Array[]): Promise<void>;
   deleteBlocks(keys: string[]): Promise<void>;
-  blockSizes(): AsyncIterable<[key: string, size: number]>;
+  blockSizes(): Iterable<[key: string, size: number]>;
+  stat(): ContentStoreStat;
+  importLeaves(options: LeafImportOptions): LeafImport;
   loadPins(): Promise<Map<string, 'recursive' | 'direct'>>;
   savePin(cid: string, type: 'recursive' | 'direct' | undefined, replaces?: string): Promise<void>;
   close(): Promise<void>;
@@ -67,35 +77,30 @@ function keyToRawCid(key: string): CID {
   return CID.createV1(RAW_CODE, Digest.decode(base32.baseDecode(key.toLowerCase())));
 }
 
-function ownBytes(bytes: Uint8Array): Uint8Array {
-  // A chunk can be a view into a larger buffer (a network read): copy so the store keeps only the block.
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+/** The block operations every backend takes from its block thread. */
+function blockOperations(blocks: BlockWorker) {
+  return {
+    getBlock: (key: string) => blocks.get(key),
+    blockHead: (key: string, n: number) => blocks.head(key, n),
+    hasBlock: (key: string) => blocks.sizes.has(key),
+    isLeaf: (key: string) => blocks.isLeaf(key),
+    putBlock: (key: string, bytes: Uint8Array | readonly Uint8Array[]) => blocks.put(key, bytes),
+    blockSizes: () => [...blocks.sizes],
+    stat: () => ({ numObjects: blocks.sizes.size, repoSize: blocks.totalBytes }),
+    importLeaves: (options: LeafImportOptions) => blocks.importLeaves(options),
+  };
 }
 
-function memoryBackend(): Backend {
-  const blocks = new Map<string, Uint8Array>();
+async function memoryBackend(): Promise<Backend> {
+  const blocks = await openBlockWorker();
   return {
     location: 'memory',
     persistent: false,
-    getBlock: async (key) => blocks.get(key),
-    blockHead: async (key, n) => {
-      const block = blocks.get(key);
-      return block === undefined ? undefined : { head: block.subarray(0, n), size: block.byteLength };
-    },
-    hasBlock: async (key) => blocks.has(key),
-    putBlock: async (key, bytes) => {
-      // Kept as one buffer, so reads never join (the importer hands a memory store whole leaves anyway).
-      blocks.set(key, ownBytes(bytes instanceof Uint8Array ? bytes : Buffer.concat(bytes)));
-    },
-    deleteBlocks: async (keys) => {
-      for (const key of keys) blocks.delete(key);
-    },
-    async *blockSizes() {
-      for (const [key, block] of [...blocks]) yield [key, block.byteLength];
-    },
+    ...blockOperations(blocks),
+    deleteBlocks: (keys) => blocks.delete(keys),
     loadPins: async () => new Map(),
     savePin: async () => {},
-    close: async () => {},
+    close: () => blocks.close(),
   };
 }
 
@@ -105,17 +110,15 @@ function shardOf(key: string): string {
 }
 
 /**
- * On disk: blocks in append-only pack files (`packs/`, see {@link openBlockPacks}), pins in a LevelDB datastore
- * (`datastore/`). Blocks that an earlier version wrote in Kubo's flatfs layout (`blocks/<shard>/<KEY>.data`)
- * are still read and collected. A put resolves once its bytes are written, so an acknowledged block survives
- * `kill -9`.
+ * On disk: blocks in append-only pack files (`packs/`, written and read by the block thread, see
+ * {@link openBlockWorker}), pins in a LevelDB datastore (`datastore/`). Blocks that an earlier version wrote in
+ * Kubo's flatfs layout (`blocks/<shard>/<KEY>.data`) are still read and collected. A put resolves once its bytes
+ * are written, so an acknowledged block survives `kill -9`.
  */
 async function diskBackend(dataDir: string, fsync: boolean): Promise<Backend> {
   const blocksDir = join(dataDir, 'blocks');
-  let packs: BlockPacks;
   try {
     await mkdir(dataDir, { recursive: true });
-    packs = await openBlockPacks(join(dataDir, 'packs'), { fsync });
   } catch (cause) {
     throw new AidocError('DATA_DIR', `Cannot create the content data directory ${dataDir}.`, { cause });
   }
@@ -124,14 +127,21 @@ async function diskBackend(dataDir: string, fsync: boolean): Promise<Backend> {
     valueEncoding: 'view',
   });
   try {
+    // LevelDB first: its lock keeps a second devnet off this folder before anything reads the packs.
     await db.open();
   } catch (cause) {
-    await packs.close();
     throw new AidocError('DATA_DIR', `Cannot open the content store in ${dataDir}.`, {
       details:
         'Another devnet may be using this --data-dir (LevelDB holds a lock), or the folder is not a content store.',
       cause,
     });
+  }
+  let blocks: BlockWorker;
+  try {
+    blocks = await openBlockWorker({ dataDir: join(dataDir, 'packs'), fsync });
+  } catch (cause) {
+    await db.close();
+    throw new AidocError('DATA_DIR', `Cannot open the content packs in ${dataDir}.`, { cause });
   }
   // Blocks of the earlier flatfs layout, if any (leftover temp files are removed).
   const legacy = new Map<string, number>();
@@ -145,41 +155,52 @@ async function diskBackend(dataDir: string, fsync: boolean): Promise<Backend> {
     }
   }
   const legacyPath = (key: string) => join(blocksDir, shardOf(key), `${key}.data`);
+  const readLegacy = async (key: string) => {
+    if (!legacy.has(key)) return undefined;
+    try {
+      return await readFile(legacyPath(key));
+    } catch {
+      return undefined;
+    }
+  };
+  const packed = blockOperations(blocks);
   return {
     location: dataDir,
     persistent: true,
+    ...packed,
     getBlock: async (key) => {
-      if (packs.has(key)) return packs.get(key);
-      if (!legacy.has(key)) return undefined;
-      try {
-        return new Uint8Array(await readFile(legacyPath(key)));
-      } catch {
-        return undefined;
-      }
+      if (blocks.sizes.has(key)) return blocks.get(key);
+      const bytes = await readLegacy(key);
+      return bytes === undefined ? undefined : new Uint8Array(bytes);
     },
     blockHead: async (key, n) => {
-      if (packs.has(key)) return packs.head(key, n);
-      if (!legacy.has(key)) return undefined;
-      try {
-        const bytes = await readFile(legacyPath(key));
-        return { head: new Uint8Array(bytes.subarray(0, n)), size: bytes.byteLength };
-      } catch {
-        return undefined;
-      }
+      if (blocks.sizes.has(key)) return blocks.head(key, n);
+      const bytes = await readLegacy(key);
+      return bytes === undefined
+        ? undefined
+        : { head: new Uint8Array(bytes.subarray(0, n)), size: bytes.byteLength };
     },
-    hasBlock: async (key) => packs.has(key) || legacy.has(key),
-    putBlock: (key, bytes) => packs.put(key, bytes),
+    hasBlock: (key) => blocks.sizes.has(key) || legacy.has(key),
     deleteBlocks: async (keys) => {
       for (const key of keys) {
         if (!legacy.has(key)) continue;
         legacy.delete(key);
         await rm(legacyPath(key), { force: true });
       }
-      await packs.delete(keys);
+      await blocks.delete(keys);
     },
-    async *blockSizes() {
-      for (const entry of [...packs.entries()]) yield entry;
-      for (const entry of [...legacy]) if (!packs.has(entry[0])) yield entry;
+    *blockSizes() {
+      yield* packed.blockSizes();
+      for (const entry of [...legacy]) if (!blocks.sizes.has(entry[0])) yield entry;
+    },
+    stat: () => {
+      const stat = packed.stat();
+      for (const [key, size] of legacy) {
+        if (blocks.sizes.has(key)) continue;
+        stat.numObjects++;
+        stat.repoSize += size;
+      }
+      return stat;
     },
     loadPins: async () => {
       const pins = new Map<string, 'recursive' | 'direct'>();
@@ -197,7 +218,7 @@ async function diskBackend(dataDir: string, fsync: boolean): Promise<Backend> {
       else await db.put(PIN_PREFIX + cid, new TextEncoder().encode(type));
     },
     close: async () => {
-      await packs.close();
+      await blocks.close();
       if (db.status === 'open') await db.close();
     },
   };
@@ -255,6 +276,7 @@ function createGcGate() {
 /**
  * Creates a Kubo-like block store: blocks keyed by multihash, recursive and direct pins, garbage collection
  * of unpinned blocks. In memory by default; with `dataDir`, on disk (pack files and LevelDB), surviving `kill -9`.
+ * Block bytes live on a thread of their own (see {@link openBlockWorker}); this thread keeps pins and sizes.
  *
  * @example
  * ```ts
@@ -265,17 +287,11 @@ function createGcGate() {
 export async function createContentStore(options: ContentStoreOptions = {}): Promise<ContentStore> {
   const backend =
     options.dataDir === undefined
-      ? memoryBackend()
+      ? await memoryBackend()
       : await diskBackend(options.dataDir, options.fsync ?? false);
   const pins = await backend.loadPins();
   const gate = createGcGate();
   const inFlight = new Map<string, Promise<void>>();
-  let numObjects = 0;
-  let repoSize = 0;
-  for await (const [, size] of backend.blockSizes()) {
-    numObjects++;
-    repoSize += size;
-  }
   let closed = false;
 
   const assertOpen = () => {
@@ -303,10 +319,8 @@ export async function createContentStore(options: ContentStoreOptions = {}): Pro
     const pending = inFlight.get(key);
     if (pending) return pending;
     const write = (async () => {
-      if (await backend.hasBlock(key)) return;
+      if (backend.hasBlock(key)) return;
       await backend.putBlock(key, bytes);
-      numObjects++;
-      repoSize += blockByteLength(bytes);
     })();
     inFlight.set(key, write);
     try {
@@ -318,11 +332,13 @@ export async function createContentStore(options: ContentStoreOptions = {}): Pro
 
   /**
    * The CIDs a stored block links to, or undefined when it is not stored. Raw blocks are not read, and a
-   * dag-pb block that is one Data field and nothing else (a file leaf) is recognised from its first bytes.
+   * dag-pb block that is one Data field and nothing else (a file leaf) is known as such from its import or
+   * recognised from its first bytes.
    */
   const linksOf = async (cid: CID, key: string): Promise<CID[] | undefined> => {
-    if (cid.code === RAW_CODE) return (await backend.hasBlock(key)) ? [] : undefined;
+    if (cid.code === RAW_CODE) return backend.hasBlock(key) ? [] : undefined;
     if (cid.code === dagPb.code) {
+      if (backend.isLeaf(key)) return [];
       const found = await backend.blockHead(key, DAG_PB_HEAD_BYTES);
       if (found === undefined) return undefined;
       if (isDataOnlyDagPb(found.head, found.size)) return [];
@@ -383,7 +399,7 @@ export async function createContentStore(options: ContentStoreOptions = {}): Pro
     put,
     async *blocks() {
       assertOpen();
-      for await (const [key] of backend.blockSizes()) yield keyToRawCid(key);
+      for (const [key] of backend.blockSizes()) yield keyToRawCid(key);
     },
     pin: (cid, opts = {}) =>
       gate.shared(async () => {
@@ -455,21 +471,18 @@ export async function createContentStore(options: ContentStoreOptions = {}): Pro
           if (type === 'direct') live.add(blockKey(parsed));
           else await walk(parsed, () => {}, live, false);
         }
-        const dead: Array<[string, number]> = [];
-        for await (const [key, size] of backend.blockSizes()) if (!live.has(key)) dead.push([key, size]);
-        for (let i = 0; i < dead.length; i += 1000) {
-          const batch = dead.slice(i, i + 1000);
-          await backend.deleteBlocks(batch.map(([key]) => key));
-          for (const [, size] of batch) {
-            numObjects--;
-            repoSize -= size;
-          }
-        }
-        return dead.map(([key]) => keyToRawCid(key));
+        const dead: string[] = [];
+        for (const [key] of backend.blockSizes()) if (!live.has(key)) dead.push(key);
+        for (let i = 0; i < dead.length; i += 1000) await backend.deleteBlocks(dead.slice(i, i + 1000));
+        return dead.map(keyToRawCid);
       });
       yield* removed;
     },
-    stat: async (): Promise<ContentStoreStat> => ({ numObjects, repoSize }),
+    stat: async (): Promise<ContentStoreStat> => backend.stat(),
+    importLeaves: (options) => {
+      assertOpen();
+      return backend.importLeaves(options);
+    },
     withGcHeld: (fn) => gate.shared(fn),
     close: async () => {
       if (closed) return;

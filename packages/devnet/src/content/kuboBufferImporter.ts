@@ -7,7 +7,7 @@ import { varint } from 'multiformats';
 import { CID } from 'multiformats/cid';
 import * as Digest from 'multiformats/hashes/digest';
 import { RAW_CODE } from './blockLinks';
-import { type LeafEvent, openLeafStream } from './openLeafStream';
+import type { ContentStore, LeafImportEvent } from './ContentStore';
 
 const SHA2_256 = 0x12;
 const EMPTY = new Uint8Array(0);
@@ -62,9 +62,9 @@ export function encodeUnixfsLeaf(data: Uint8Array, type: 'file' | 'raw'): Uint8A
   return block;
 }
 
-/** Bytes handed to the leaf worker per message. */
+/** Bytes handed to the block thread per message. */
 const BATCH_BYTES = 1024 * 1024;
-/** Bytes handed to the leaf worker and not yet back before reading waits (memory stays flat). */
+/** Bytes handed to the block thread and not yet reported before reading waits (memory stays flat). */
 const MAX_IN_FLIGHT_BYTES = 8 * 1024 * 1024;
 
 /** The bytes a full leaf has before and after its chunk, per chunk size and leaf type. */
@@ -83,55 +83,17 @@ function leafFrame(chunkSize: number, type: 'file' | 'raw'): { header: Uint8Arra
   return frame;
 }
 
-/** Bytes back from the worker and not yet in a leaf, taken off the front `n` bytes at a time. */
-function createByteQueue() {
-  const pieces: Uint8Array[] = [];
-  return {
-    append(data: readonly Uint8Array[]) {
-      for (const piece of data) if (piece.byteLength > 0) pieces.push(piece);
-    },
-    /** The next `n` bytes as views (a piece that straddles the cut is split, never copied). */
-    take(n: number): Uint8Array[] {
-      const out: Uint8Array[] = [];
-      let need = n;
-      while (need > 0) {
-        const piece = pieces[0];
-        if (piece === undefined)
-          throw new AidocError('INTERNAL', 'The leaf worker reported bytes it was not given.');
-        if (piece.byteLength <= need) {
-          out.push(piece);
-          pieces.shift();
-          need -= piece.byteLength;
-        } else {
-          out.push(piece.subarray(0, need));
-          pieces[0] = piece.subarray(need);
-          need = 0;
-        }
-      }
-      return out;
-    },
-  };
-}
-
-function joinBytes(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0] as Uint8Array;
-  return Buffer.concat(parts);
-}
-
 /**
  * The importer's leaf step, reproducing `ipfs-unixfs-importer`'s default buffer importer with Kubo's
- * fixed-size chunking (same blocks, same CIDs), with the per-byte work off this thread: the file's bytes
- * (as they arrive, see {@link passThroughChunker}) go to a worker that hashes each leaf (header, chunk,
- * trailer). By default it hashes them where they lie and hands them back, and each full leaf goes to the
- * blockstore as its parts (header, views of the input, trailer): no copy. With `contiguousLeaves` the worker
- * lays each leaf out in one buffer instead. This thread makes the CIDs and hands the leaves to the
- * blockstore in order without waiting for the write (the caller bounds and awaits writes before
- * acknowledging). Leaves report their size through `blockSizes` instead of keeping the chunk, so a layout
- * level of 174 leaves holds no file data.
+ * fixed-size chunking (same blocks, same CIDs), with the per-byte work where the store keeps its bytes: the
+ * file's bytes (as they arrive, see {@link passThroughChunker}) go to `importLeaves` (the store's
+ * {@link ContentStore.importLeaves}), which cuts, hashes and stores each full leaf and reports its digest. This
+ * thread makes the CIDs; only the short last leaf is framed, hashed and put here. Leaves report their size
+ * through `blockSizes` instead of keeping the chunk, so a layout level of 174 leaves holds no file data.
  *
  * @example
  * ```ts
- * importer(source, blockstore, { chunker: passThroughChunker(), bufferImporter: kuboBufferImporter({ cidVersion: 0, rawLeaves: false, leafType: 'file', chunkSize: 262_144 }) });
+ * importer(source, blockstore, { chunker: passThroughChunker(), bufferImporter: kuboBufferImporter({ cidVersion: 0, rawLeaves: false, leafType: 'file', chunkSize: 262_144, importLeaves: store.importLeaves, store: true }) });
  * ```
  */
 export function kuboBufferImporter(options: {
@@ -139,13 +101,12 @@ export function kuboBufferImporter(options: {
   rawLeaves: boolean;
   leafType: 'file' | 'raw';
   chunkSize: number;
-  /** The input's buffers belong to the import (a request body): move them to the worker instead of copying. */
+  /** Where full leaves are cut, hashed and stored (a content store's `importLeaves`). */
+  importLeaves: ContentStore['importLeaves'];
+  /** Store the full leaves (false for `only-hash`). */
+  store: boolean;
+  /** The input's buffers belong to the import (a request body): move them instead of copying. */
   ownsInput?: boolean;
-  /**
-   * Hand each full leaf to the blockstore as one buffer (assembled on the worker) rather than as its parts:
-   * for a store that keeps blocks in memory and reads them back without joining.
-   */
-  contiguousLeaves?: boolean;
 }): BufferImporter {
   const frame = options.rawLeaves
     ? { header: new Uint8Array(0), trailer: new Uint8Array(0) }
@@ -176,12 +137,8 @@ export function kuboBufferImporter(options: {
   });
   const fullLeafSize = frame.header.byteLength + options.chunkSize + frame.trailer.byteLength;
   return async function* importLeaves(file, blockstore) {
-    const stream = openLeafStream({
-      chunkSize: options.chunkSize,
-      ...frame,
-      contiguous: options.contiguousLeaves === true,
-    });
-    const events: LeafEvent[] = [];
+    const stream = options.importLeaves({ chunkSize: options.chunkSize, ...frame, store: options.store });
+    const events: LeafImportEvent[] = [];
     let wake: (() => void) | undefined;
     stream.onEvent = (event) => {
       events.push(event);
@@ -193,44 +150,36 @@ export function kuboBufferImporter(options: {
         : new Promise<void>((resolve) => {
             wake = resolve;
           });
-    const returned = createByteQueue();
     let inFlight = 0;
     let emitted = 0;
     let ended = false;
-    /** Stores and reports the leaves that are back; sets `ended` once the file's last leaf is reported. */
+    /** Reports the leaves that are stored; sets `ended` once the file's last leaf is reported. */
     async function* ready(): AsyncGenerator<() => Promise<BufferImporterResult>> {
       while (events.length > 0) {
-        const event = events.shift() as LeafEvent;
+        const event = events.shift() as LeafImportEvent;
         if (event.type === 'error')
           throw new AidocError('INTERNAL', `Importing a file failed: ${event.message}.`);
         if (event.type === 'hashed') {
-          returned.append(event.data);
-          for (const piece of event.data) inFlight -= piece.byteLength;
-          for (let i = 0; i < event.digests.byteLength / 32; i++) {
-            const cid = cidOf(event.digests.subarray(32 * i, 32 * i + 32));
-            const whole = event.blocks?.[i];
-            if (whole !== undefined) inFlight -= options.chunkSize;
-            const parts = whole
-              ? [whole]
-              : [frame.header, ...returned.take(options.chunkSize), frame.trailer];
-            await blockstore.put(cid, parts.length === 1 ? (parts[0] as Uint8Array) : parts);
-            // Only a file's first leaf can be the whole file (the importer then may need its block's bytes).
-            const block = emitted === 0 ? joinBytes(parts) : EMPTY;
+          inFlight -= event.consumed;
+          for (let at = 0; at < event.digests.byteLength; at += 32) {
+            // The block stays with the store: the importer needs a leaf's bytes only to add mtime or mode to a
+            // one-leaf file, which `add` never asks for.
+            const cid = cidOf(event.digests.subarray(at, at + 32));
+            const result = resultOf(cid, EMPTY, fullLeafSize, options.chunkSize);
             emitted++;
-            const result = resultOf(cid, block, fullLeafSize, options.chunkSize);
             yield () => Promise.resolve(result);
           }
           continue;
         }
-        returned.append(event.data);
         ended = true;
         // The short last leaf (and an empty file's one empty leaf) is framed and hashed here: one per file.
-        if (event.remainderLength > 0 || emitted === 0) {
-          const remainder = joinBytes(returned.take(event.remainderLength));
-          const block = options.rawLeaves ? remainder : encodeUnixfsLeaf(remainder, options.leafType);
+        if (event.remainder.byteLength > 0 || emitted === 0) {
+          const block = options.rawLeaves
+            ? event.remainder
+            : encodeUnixfsLeaf(event.remainder, options.leafType);
           const cid = cidOf(createHash('sha256').update(block).digest());
           await blockstore.put(cid, block);
-          const result = resultOf(cid, block, block.byteLength, remainder.byteLength);
+          const result = resultOf(cid, block, block.byteLength, event.remainder.byteLength);
           yield () => Promise.resolve(result);
         }
       }
@@ -249,7 +198,7 @@ export function kuboBufferImporter(options: {
           batchBytes = 0;
         }
         yield* ready();
-        // The worker keeps less than one chunk back, so above this bound a reply with leaves is on its way.
+        // The store keeps less than one chunk back, so above this bound a report with leaves is on its way.
         while (inFlight > Math.max(MAX_IN_FLIGHT_BYTES, 2 * options.chunkSize)) {
           await nextEvent();
           yield* ready();

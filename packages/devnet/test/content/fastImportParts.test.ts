@@ -3,9 +3,12 @@ import * as dagPb from '@ipld/dag-pb';
 import { UnixFS } from 'ipfs-unixfs';
 import { type ImporterOptions, importer } from 'ipfs-unixfs-importer';
 import { fixedSize } from 'ipfs-unixfs-importer/chunker';
+import { base32 } from 'multiformats/bases/base32';
 import { CID } from 'multiformats/cid';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kuboImporterOptions } from '../../src/content/addContent';
+import type { ContentStore } from '../../src/content/ContentStore';
+import { createContentStore } from '../../src/content/createContentStore';
 import { encodeUnixfsLeaf } from '../../src/content/kuboBufferImporter';
 import { parseKuboAddOptions } from '../../src/content/parseKuboAddOptions';
 
@@ -49,7 +52,18 @@ async function* pieces(bytes: Uint8Array, sizes: number[]): AsyncGenerator<Uint8
   }
 }
 
+/** A block's multihash, the key both the importer's CIDs and the store's `blocks()` reduce to. */
+const multihashOf = (cid: string) => base32.baseEncode(CID.parse(cid).multihash.bytes);
+
 describe('fast import parts match ipfs-unixfs / ipfs-unixfs-importer byte for byte', () => {
+  let store: ContentStore;
+  beforeAll(async () => {
+    store = await createContentStore();
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+
   it('encodeUnixfsLeaf equals dagPb.encode(UnixFS.marshal()) for file and raw leaves of every varint width', () => {
     for (const size of [0, 1, 127, 128, 300, 16_383, 16_384, 100_000, 262_144, 1_048_576]) {
       const data = randomBytes(size);
@@ -63,9 +77,10 @@ describe('fast import parts match ipfs-unixfs / ipfs-unixfs-importer byte for by
     }
   });
 
-  // The leaves are cut, framed and hashed on a worker thread; the importer with its own chunker and buffer
-  // importer is the reference. Every option that changes the leaves, and input splits that straddle chunks.
-  it('worker-built leaves give the same CIDs as the importer defaults, for any input split and option', async () => {
+  // The full leaves are cut, framed, hashed and stored on the store's block thread; the importer with its own
+  // chunker and buffer importer is the reference. Every option that changes the leaves, and input splits that
+  // straddle chunks.
+  it('leaves built on the block thread give the same CIDs and blocks as the importer defaults, for any input split and option', async () => {
     const cases: Array<{ length: number; splits: number[]; flags: string }> = [
       { length: 0, splits: [1], flags: '' },
       { length: 1, splits: [1], flags: 'raw-leaves=true' },
@@ -80,42 +95,52 @@ describe('fast import parts match ipfs-unixfs / ipfs-unixfs-importer byte for by
       const bytes = randomBytes(length);
       const options = parseKuboAddOptions(new URLSearchParams(flags));
       // The same options with the importer's own chunker, chunk validator and buffer importer.
-      const { chunker: _c, chunkValidator: _v, bufferImporter: _b, ...shared } = kuboImporterOptions(options);
+      const {
+        chunker: _c,
+        chunkValidator: _v,
+        bufferImporter: _b,
+        ...shared
+      } = kuboImporterOptions(options, {
+        store,
+      });
       const reference: ImporterOptions = { ...shared, chunker: fixedSize({ chunkSize: options.chunkSize }) };
       const b = await importOne(bytes, splits, reference);
-      // Leaves hashed in place and stored as parts, and leaves assembled on the worker.
-      for (const contiguousLeaves of [false, true]) {
-        const a = await importOne(bytes, splits, kuboImporterOptions(options, { contiguousLeaves }));
-        const label = `${length} bytes, ${flags || 'defaults'}, contiguous ${contiguousLeaves}`;
-        expect(a.root, label).toBe(b.root);
-        // The stored bytes too: each block is what its CID names (the worker hashes the bytes and this thread
-        // stores the leaf it is handed or assembles it from the returned bytes, so both must agree).
-        expect([...a.blocks.keys()].sort(), label).toEqual([...b.blocks.keys()].sort());
-        for (const [cid, block] of a.blocks) {
-          expect(block.equals(b.blocks.get(cid) as Buffer), `${label}: block ${cid}`).toBe(true);
-          const digest = createHash('sha256').update(block).digest();
-          expect(Buffer.from(CID.parse(cid).multihash.digest).equals(digest), `${label}: ${cid}`).toBe(true);
-        }
+      for await (const _ of store.gc()) {
+        // each case starts from an empty store
+      }
+      const a = await importOne(bytes, splits, kuboImporterOptions(options, { store }));
+      const label = `${length} bytes, ${flags || 'defaults'}`;
+      expect(a.root, label).toBe(b.root);
+      // The stored bytes too: the full leaves are in the store (put there by the block thread), the short last
+      // leaf and the nodes above went through the importer's blockstore. Together they are the reference's
+      // blocks, byte for byte, and each block is what its CID names.
+      const stored = new Set<string>();
+      for await (const cid of store.blocks()) stored.add(base32.baseEncode(cid.multihash.bytes));
+      for (const cid of a.blocks.keys()) stored.add(multihashOf(cid));
+      expect([...stored].sort(), label).toEqual([...new Set([...b.blocks.keys()].map(multihashOf))].sort());
+      for (const [cid, block] of b.blocks) {
+        const ours = a.blocks.get(cid) ?? Buffer.from(await store.get(CID.parse(cid)));
+        expect(ours.equals(block), `${label}: block ${cid}`).toBe(true);
+        const digest = createHash('sha256').update(ours).digest();
+        expect(Buffer.from(CID.parse(cid).multihash.digest).equals(digest), `${label}: ${cid}`).toBe(true);
       }
     }
   });
 
-  it('moves the input to the worker only when the import owns it, and copies it otherwise', async () => {
+  it('moves the input to the block thread only when the import owns it, and copies it otherwise', async () => {
     const options = parseKuboAddOptions(new URLSearchParams());
     for (const size of [300_000, 3 * 1024 * 1024 + 5]) {
       const bytes = randomBytes(size);
       const copied = Buffer.from(bytes);
-      const expected = await rootOf(copied, [65_536], kuboImporterOptions(options));
+      const expected = await rootOf(copied, [65_536], kuboImporterOptions(options, { store }));
       // Not owned (the default): the caller's buffer is untouched.
       expect(copied.equals(bytes)).toBe(true);
       // Owned, in pieces of one buffer over several worker messages: the pieces before the last are copied
       // (more could come from their buffer), the last one moves the buffer, and the CID is the same.
-      for (const contiguousLeaves of [false, true]) {
-        const owned = new Uint8Array(bytes);
-        const ours = kuboImporterOptions(options, { owned: true, contiguousLeaves });
-        expect(await rootOf(owned, [65_536], ours)).toBe(expected);
-        expect(owned.buffer.byteLength).toBe(0);
-      }
+      const owned = new Uint8Array(bytes);
+      const ours = kuboImporterOptions(options, { store, owned: true });
+      expect(await rootOf(owned, [65_536], ours)).toBe(expected);
+      expect(owned.buffer.byteLength).toBe(0);
     }
   });
 });
