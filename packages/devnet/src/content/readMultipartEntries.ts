@@ -3,7 +3,6 @@ import { AidocError } from '@aidoc/sdk/errors';
 import type { AddEntry } from './addContent';
 
 const CRLF = Buffer.from('\r\n');
-const EMPTY = Buffer.alloc(0);
 const HEADERS_END = Buffer.from('\r\n\r\n');
 /** Most bytes of part headers accepted (busboy's default limit too). */
 const MAX_HEADER_BYTES = 80 * 1024;
@@ -69,6 +68,64 @@ const malformed = (cause?: unknown) =>
     ...(cause !== undefined ? { cause } : {}),
   });
 
+/** Request bytes waiting to be parsed before the request is paused (memory stays flat). */
+const QUEUE_HIGH_WATER = 4 * 1024 * 1024;
+
+/**
+ * The request's chunks one at a time, read through `data` events (lighter per chunk than the stream's async
+ * iterator) and paused while more than {@link QUEUE_HIGH_WATER} bytes wait, so backpressure reaches the
+ * client. Resolves `undefined` at the end of the request; rejects when it fails or the client aborts.
+ */
+function chunkSource(req: IncomingMessage): () => Promise<Buffer | undefined> {
+  const queue: Buffer[] = [];
+  let queued = 0;
+  let ended = false;
+  let failure: AidocError | undefined;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const resolve = wake;
+    wake = undefined;
+    resolve?.();
+  };
+  const aborted = (cause?: unknown) =>
+    new AidocError('NETWORK', 'The client aborted the upload.', cause === undefined ? {} : { cause });
+  req.on('data', (chunk: Buffer) => {
+    queue.push(chunk);
+    queued += chunk.length;
+    if (queued > QUEUE_HIGH_WATER) req.pause();
+    notify();
+  });
+  req.once('end', () => {
+    ended = true;
+    notify();
+  });
+  req.once('aborted', () => {
+    failure ??= aborted();
+    notify();
+  });
+  req.once('error', (cause) => {
+    failure ??= req.destroyed && !req.complete ? aborted(cause) : malformed(cause);
+    notify();
+  });
+  req.once('close', () => {
+    if (!ended) failure ??= aborted();
+    notify();
+  });
+  return async () => {
+    while (queue.length === 0) {
+      if (failure) throw failure;
+      if (ended) return undefined;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    }
+    const chunk = queue.shift() as Buffer;
+    queued -= chunk.length;
+    if (queued <= QUEUE_HIGH_WATER / 2 && req.isPaused()) req.resume();
+    return chunk;
+  };
+}
+
 /**
  * Reads the parts of a Kubo multipart upload (`file` parts, `application/x-directory` parts for folders) as
  * a stream of {@link AddEntry}, one at a time, without buffering any file: each file's content is a view of
@@ -89,33 +146,9 @@ export async function* readMultipartEntries(req: IncomingMessage): AsyncGenerato
   const delimiter = Buffer.from(`\r\n--${boundary}`);
   const keep = delimiter.length - 1;
 
-  let aborted = false;
-  req.once('aborted', () => {
-    aborted = true;
-  });
-  const source = req[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const nextChunk = chunkSource(req);
   /** Unparsed bytes: a view of the current request chunk, or a small joined buffer. */
   let pending: Buffer = Buffer.from(CRLF);
-  let ended = false;
-
-  /** The next request chunk, or undefined at the end of the request. */
-  const nextChunk = async (): Promise<Buffer | undefined> => {
-    if (ended) return undefined;
-    let next: IteratorResult<Buffer>;
-    try {
-      next = await source.next();
-    } catch (cause) {
-      throw aborted
-        ? new AidocError('NETWORK', 'The client aborted the upload.', { cause })
-        : malformed(cause);
-    }
-    if (next.done) {
-      ended = true;
-      if (aborted) throw new AidocError('NETWORK', 'The client aborted the upload.');
-      return undefined;
-    }
-    return next.value;
-  };
 
   /** Appends the next chunk to `pending` (a copy: used for the small header parts only). */
   const pullMore = async (): Promise<void> => {
@@ -136,10 +169,12 @@ export async function* readMultipartEntries(req: IncomingMessage): AsyncGenerato
   let partDone = false;
 
   /**
-   * The body of the current part, up to the next delimiter, as views of the request chunks (never copied). A
-   * chunk is handed on whole unless its last bytes could begin a delimiter; those few wait for the next chunk,
-   * and the seam between the two is searched on its own, so a delimiter split across chunks is still found.
-   * A new call resumes where an abandoned one stopped.
+   * The body of the current part, up to the next delimiter, as views of the request chunks (never copied).
+   * A chunk is handed on whole, so each piece but a part's last ends its buffer (the consumer may move it to
+   * another thread). When a chunk's last bytes could begin a delimiter, the next chunk is read first and the
+   * seam between the two searched on its own, so a delimiter split across chunks is still found. Nothing read
+   * after a piece is handed on is a view of that piece's buffer. A new call resumes where an abandoned one
+   * stopped.
    */
   async function* body(): AsyncGenerator<Uint8Array> {
     for (;;) {
@@ -147,41 +182,35 @@ export async function* readMultipartEntries(req: IncomingMessage): AsyncGenerato
       if (at !== -1) {
         const last = pending.subarray(0, at);
         // What follows the delimiter is copied (a few bytes, usually): the consumer may keep or move `last`'s
-        // buffer, so nothing read later may be a view of it.
+        // buffer.
         pending = Buffer.from(pending.subarray(at + delimiter.length));
         partDone = true;
         if (last.length > 0) yield last;
         return;
       }
       const hold = heldBack(pending);
-      // A copy, for the same reason: the bytes held back are read again after `out` is handed on.
-      const tail = hold > 0 ? Buffer.from(pending.subarray(pending.length - hold)) : EMPTY;
-      if (pending.length > hold) {
-        const out = pending.subarray(0, pending.length - hold);
-        pending = tail;
-        yield out;
-      }
       const chunk = await nextChunk();
       if (chunk === undefined) throw malformed();
-      if (hold === 0) {
-        pending = chunk;
-        continue;
+      if (hold > 0) {
+        if (chunk.length < keep) {
+          pending = Buffer.concat([pending, chunk]); // a tiny chunk: join and search again
+          continue;
+        }
+        // A delimiter that starts in the held-back tail ends within the first `keep` bytes of the chunk.
+        const seam = Buffer.concat([pending.subarray(pending.length - hold), chunk.subarray(0, keep)]);
+        const inSeam = seam.indexOf(delimiter);
+        if (inSeam !== -1 && inSeam < hold) {
+          const end = pending.length - hold + inSeam;
+          const last = pending.subarray(0, end);
+          pending = chunk.subarray(inSeam + delimiter.length - hold);
+          partDone = true;
+          if (end > 0) yield last;
+          return;
+        }
       }
-      if (chunk.length < keep) {
-        pending = Buffer.concat([tail, chunk]); // a tiny chunk: join and search again
-        continue;
-      }
-      // A delimiter that starts in the tail ends within the first `keep` bytes of the chunk.
-      const seam = Buffer.concat([tail, chunk.subarray(0, keep)]);
-      const inSeam = seam.indexOf(delimiter);
-      if (inSeam !== -1 && inSeam < tail.length) {
-        pending = chunk.subarray(inSeam + delimiter.length - tail.length);
-        partDone = true;
-        if (inSeam > 0) yield tail.subarray(0, inSeam);
-        return;
-      }
+      const whole = pending;
       pending = chunk;
-      yield tail;
+      if (whole.length > 0) yield whole;
     }
   }
 
