@@ -63,9 +63,9 @@ export function encodeUnixfsLeaf(data: Uint8Array, type: 'file' | 'raw'): Uint8A
 }
 
 /** Bytes handed to the block thread per message. */
-const BATCH_BYTES = 1024 * 1024;
+const BATCH_BYTES = 4 * 1024 * 1024;
 /** Bytes handed to the block thread and not yet reported before reading waits (memory stays flat). */
-const MAX_IN_FLIGHT_BYTES = 8 * 1024 * 1024;
+const MAX_IN_FLIGHT_BYTES = 16 * 1024 * 1024;
 
 /** The bytes a full leaf has before and after its chunk, per chunk size and leaf type. */
 const frames = new Map<string, { header: Uint8Array; trailer: Uint8Array }>();
