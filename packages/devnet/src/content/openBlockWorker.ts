@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { AidocError } from '@aidoc/sdk/errors';
 import { base32 } from 'multiformats/bases/base32';
 import * as Digest from 'multiformats/hashes/digest';
+import { blockByteLength } from './blockByteLength';
 import type { LeafImport, LeafImportEvent, LeafImportOptions } from './ContentStore';
 
 /** Where the block thread keeps bytes: in its memory, or in pack files under `dataDir`. */
@@ -45,9 +46,7 @@ function keyOfDigest(digest: Uint8Array): string {
 /** A standalone copy of the bytes (never a view of a pooled buffer), so it can move to the thread. */
 function ownedCopy(bytes: Uint8Array | readonly Uint8Array[]): Uint8Array {
   if (bytes instanceof Uint8Array) return new Uint8Array(bytes);
-  let size = 0;
-  for (const part of bytes) size += part.byteLength;
-  const out = new Uint8Array(size);
+  const out = new Uint8Array(blockByteLength(bytes));
   let at = 0;
   for (const part of bytes) {
     out.set(part, at);
