@@ -168,6 +168,17 @@ function createEventQueue<T>() {
   };
 }
 
+/** The importer's candidates for `entries`; notes in `seen` whether one had no name. Module-level, like the other add-path generators, so V8's optimized code carries from one add to the next. */
+async function* importCandidates(
+  entries: AsyncIterable<AddEntry> | Iterable<AddEntry>,
+  seen: { unnamed: boolean },
+): AsyncGenerator<{ path: string; content?: AsyncIterable<Uint8Array> | Iterable<Uint8Array> }> {
+  for await (const entry of entries) {
+    if (entry.path === '') seen.unnamed = true;
+    yield entry.content === undefined ? { path: entry.path } : { path: entry.path, content: entry.content };
+  }
+}
+
 /**
  * Imports files and directories into `store` exactly as `ipfs add` would (same CIDs for the same bytes and
  * flags), streaming: no file is ever held whole in memory. Pins the top-level results (or the wrapping
@@ -216,22 +227,14 @@ export async function* addContent(
 
   const run = async () => {
     const roots: CID[] = [];
-    let unnamed = false;
+    const seen = { unnamed: false };
     let last: CID | undefined;
-    const source = (async function* () {
-      for await (const entry of entries) {
-        if (entry.path === '') unnamed = true;
-        yield entry.content === undefined
-          ? { path: entry.path }
-          : { path: entry.path, content: entry.content };
-      }
-    })();
-    for await (const result of importer(source, sink, importerOptions)) {
+    for await (const result of importer(importCandidates(entries, seen), sink, importerOptions)) {
       // Every block of this entry is stored before the entry is reported (a reported CID survives kill -9).
       await sink.flush();
       const path = result.path ?? '';
       // Kubo names an unnamed upload (stdin, a bare byte array) after its own CID.
-      const name = path === '' && unnamed && !options.wrapWithDirectory ? result.cid.toString() : path;
+      const name = path === '' && seen.unnamed && !options.wrapWithDirectory ? result.cid.toString() : path;
       const read = progress.get(path);
       if (read && read.read > read.reported) queue.push({ type: 'progress', name: path, bytes: read.read });
       progress.delete(path);

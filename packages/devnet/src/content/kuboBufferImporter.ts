@@ -83,6 +83,20 @@ function leafFrame(chunkSize: number, type: 'file' | 'raw'): { header: Uint8Arra
   return frame;
 }
 
+/** Options of {@link kuboBufferImporter}: Kubo's leaf settings and where the leaves go. */
+export interface KuboBufferImporterOptions {
+  cidVersion: 0 | 1;
+  rawLeaves: boolean;
+  leafType: 'file' | 'raw';
+  chunkSize: number;
+  /** Where full leaves are cut, hashed and stored (a content store's `importLeaves`). */
+  importLeaves: ContentStore['importLeaves'];
+  /** Store the full leaves (false for `only-hash`). */
+  store: boolean;
+  /** The input's buffers belong to the import (a request body): move them instead of copying. */
+  ownsInput?: boolean;
+}
+
 /**
  * The importer's leaf step, reproducing `ipfs-unixfs-importer`'s default buffer importer with Kubo's
  * fixed-size chunking (same blocks, same CIDs), with the per-byte work where the store keeps its bytes: the
@@ -96,125 +110,159 @@ function leafFrame(chunkSize: number, type: 'file' | 'raw'): { header: Uint8Arra
  * importer(source, blockstore, { chunker: passThroughChunker(), bufferImporter: kuboBufferImporter({ cidVersion: 0, rawLeaves: false, leafType: 'file', chunkSize: 262_144, importLeaves: store.importLeaves, store: true }) });
  * ```
  */
-export function kuboBufferImporter(options: {
-  cidVersion: 0 | 1;
-  rawLeaves: boolean;
-  leafType: 'file' | 'raw';
-  chunkSize: number;
-  /** Where full leaves are cut, hashed and stored (a content store's `importLeaves`). */
-  importLeaves: ContentStore['importLeaves'];
-  /** Store the full leaves (false for `only-hash`). */
-  store: boolean;
-  /** The input's buffers belong to the import (a request body): move them instead of copying. */
-  ownsInput?: boolean;
-}): BufferImporter {
+export function kuboBufferImporter(options: KuboBufferImporterOptions): BufferImporter {
   const frame = options.rawLeaves
     ? { header: new Uint8Array(0), trailer: new Uint8Array(0) }
     : leafFrame(options.chunkSize, options.leafType);
-  const cidOf = (digest: Uint8Array) => {
-    const multihash = Digest.create(SHA2_256, digest);
-    return options.rawLeaves
-      ? CID.createV1(RAW_CODE, multihash)
-      : CID.create(options.cidVersion, dagPb.code, multihash);
+  const config: LeafConfig = {
+    ...options,
+    frame,
+    fullLeafSize: frame.header.byteLength + options.chunkSize + frame.trailer.byteLength,
   };
-  const resultOf = (
-    cid: CID,
-    block: Uint8Array,
-    size: number,
-    chunkLength: number,
-  ): BufferImporterResult => ({
+  return (file, blockstore) => importFileLeaves(config, file, blockstore);
+}
+
+/** What {@link kuboBufferImporter} was asked for, with the leaf frame worked out. */
+interface LeafConfig extends KuboBufferImporterOptions {
+  frame: { header: Uint8Array; trailer: Uint8Array };
+  fullLeafSize: number;
+}
+
+function leafCid(config: LeafConfig, digest: Uint8Array): CID {
+  const multihash = Digest.create(SHA2_256, digest);
+  return config.rawLeaves
+    ? CID.createV1(RAW_CODE, multihash)
+    : CID.create(config.cidVersion, dagPb.code, multihash);
+}
+
+function leafResult(
+  config: LeafConfig,
+  cid: CID,
+  block: Uint8Array,
+  size: number,
+  chunkLength: number,
+): BufferImporterResult {
+  return {
     cid,
     size: BigInt(size),
     block,
-    ...(options.rawLeaves
+    ...(config.rawLeaves
       ? {}
       : {
           unixfs: new UnixFS({
-            type: options.leafType,
+            type: config.leafType,
             ...(chunkLength > 0 ? { blockSizes: [BigInt(chunkLength)] } : {}),
           }),
         }),
-  });
-  const fullLeafSize = frame.header.byteLength + options.chunkSize + frame.trailer.byteLength;
-  return async function* importLeaves(file, blockstore) {
-    const stream = options.importLeaves({ chunkSize: options.chunkSize, ...frame, store: options.store });
-    const events: LeafImportEvent[] = [];
-    let wake: (() => void) | undefined;
-    stream.onEvent = (event) => {
-      events.push(event);
-      wake?.();
-    };
-    const nextEvent = () =>
-      events.length > 0
-        ? Promise.resolve()
-        : new Promise<void>((resolve) => {
-            wake = resolve;
-          });
-    let inFlight = 0;
-    let emitted = 0;
-    let ended = false;
-    /** Reports the leaves that are stored; sets `ended` once the file's last leaf is reported. */
-    async function* ready(): AsyncGenerator<() => Promise<BufferImporterResult>> {
-      while (events.length > 0) {
-        const event = events.shift() as LeafImportEvent;
-        if (event.type === 'error')
-          throw new AidocError('INTERNAL', `Importing a file failed: ${event.message}.`);
-        if (event.type === 'hashed') {
-          inFlight -= event.consumed;
-          for (let at = 0; at < event.digests.byteLength; at += 32) {
-            // The block stays with the store: the importer needs a leaf's bytes only to add mtime or mode to a
-            // one-leaf file, which `add` never asks for.
-            const cid = cidOf(event.digests.subarray(at, at + 32));
-            const result = resultOf(cid, EMPTY, fullLeafSize, options.chunkSize);
-            emitted++;
-            yield () => Promise.resolve(result);
-          }
-          continue;
-        }
-        ended = true;
-        // The short last leaf (and an empty file's one empty leaf) is framed and hashed here: one per file.
-        if (event.remainder.byteLength > 0 || emitted === 0) {
-          const block = options.rawLeaves
-            ? event.remainder
-            : encodeUnixfsLeaf(event.remainder, options.leafType);
-          const cid = cidOf(createHash('sha256').update(block).digest());
-          await blockstore.put(cid, block);
-          const result = resultOf(cid, block, block.byteLength, event.remainder.byteLength);
-          yield () => Promise.resolve(result);
-        }
-      }
-    }
-    try {
-      let batch: Uint8Array[] = [];
-      let batchBytes = 0;
-      for await (const segment of file.content) {
-        if (segment.byteLength === 0) continue;
-        batch.push(segment);
-        batchBytes += segment.byteLength;
-        if (batchBytes >= BATCH_BYTES) {
-          stream.push(batch, options.ownsInput === true);
-          inFlight += batchBytes;
-          batch = [];
-          batchBytes = 0;
-        }
-        yield* ready();
-        // The store keeps less than one chunk back, so above this bound a report with leaves is on its way.
-        while (inFlight > Math.max(MAX_IN_FLIGHT_BYTES, 2 * options.chunkSize)) {
-          await nextEvent();
-          yield* ready();
-        }
-      }
-      if (batch.length > 0) {
-        stream.push(batch, options.ownsInput === true);
-        inFlight += batchBytes;
-      }
-      stream.end();
-      while (!ended) {
-        await nextEvent();
-        yield* ready();
-      }
-    } finally {
-      stream.abort();
-    }
   };
+}
+
+/** One file's import: the store's reports not yet turned into leaves, and the counts that pace reading. */
+class LeafImportRun {
+  readonly events: LeafImportEvent[] = [];
+  #wake: (() => void) | undefined;
+  /** Bytes handed to the store and not yet reported. */
+  inFlight = 0;
+  emitted = 0;
+  /** Set once the file's last leaf is reported. */
+  ended = false;
+
+  constructor(
+    readonly config: LeafConfig,
+    readonly blockstore: Parameters<BufferImporter>[1],
+  ) {}
+
+  onEvent(event: LeafImportEvent): void {
+    this.events.push(event);
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+
+  nextEvent(): Promise<void> {
+    return this.events.length > 0
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          this.#wake = resolve;
+        });
+  }
+}
+
+/**
+ * The leaves the store has reported so far, in order; sets `run.ended` once the file's last leaf is reported.
+ * Module-level generators (not closures per file, see readMultipartEntries) keep V8's optimized code valid
+ * from one add to the next.
+ */
+async function* readyLeaves(run: LeafImportRun): AsyncGenerator<() => Promise<BufferImporterResult>> {
+  const { config, events } = run;
+  while (events.length > 0) {
+    const event = events.shift() as LeafImportEvent;
+    if (event.type === 'error')
+      throw new AidocError('INTERNAL', `Importing a file failed: ${event.message}.`);
+    if (event.type === 'hashed') {
+      run.inFlight -= event.consumed;
+      for (let at = 0; at < event.digests.byteLength; at += 32) {
+        // The block stays with the store: the importer needs a leaf's bytes only to add mtime or mode to a
+        // one-leaf file, which `add` never asks for.
+        const cid = leafCid(config, event.digests.subarray(at, at + 32));
+        const result = leafResult(config, cid, EMPTY, config.fullLeafSize, config.chunkSize);
+        run.emitted++;
+        yield () => Promise.resolve(result);
+      }
+      continue;
+    }
+    run.ended = true;
+    // The short last leaf (and an empty file's one empty leaf) is framed and hashed here: one per file.
+    if (event.remainder.byteLength > 0 || run.emitted === 0) {
+      const block = config.rawLeaves ? event.remainder : encodeUnixfsLeaf(event.remainder, config.leafType);
+      const cid = leafCid(config, createHash('sha256').update(block).digest());
+      await run.blockstore.put(cid, block);
+      const result = leafResult(config, cid, block, block.byteLength, event.remainder.byteLength);
+      yield () => Promise.resolve(result);
+    }
+  }
+}
+
+async function* importFileLeaves(
+  config: LeafConfig,
+  file: Parameters<BufferImporter>[0],
+  blockstore: Parameters<BufferImporter>[1],
+): AsyncGenerator<() => Promise<BufferImporterResult>> {
+  const run = new LeafImportRun(config, blockstore);
+  const stream = config.importLeaves({ chunkSize: config.chunkSize, ...config.frame, store: config.store });
+  stream.onEvent = (event) => run.onEvent(event);
+  const owned = config.ownsInput === true;
+  const inFlightLimit = Math.max(MAX_IN_FLIGHT_BYTES, 2 * config.chunkSize);
+  try {
+    let batch: Uint8Array[] = [];
+    let batchBytes = 0;
+    for await (const segment of file.content) {
+      if (segment.byteLength === 0) continue;
+      batch.push(segment);
+      batchBytes += segment.byteLength;
+      if (batchBytes >= BATCH_BYTES) {
+        stream.push(batch, owned);
+        run.inFlight += batchBytes;
+        batch = [];
+        batchBytes = 0;
+      }
+      if (run.events.length > 0) yield* readyLeaves(run);
+      // The store keeps less than one chunk back, so above this bound a report with leaves is on its way.
+      while (run.inFlight > inFlightLimit) {
+        await run.nextEvent();
+        yield* readyLeaves(run);
+      }
+    }
+    if (batch.length > 0) {
+      stream.push(batch, owned);
+      run.inFlight += batchBytes;
+    }
+    stream.end();
+    while (!run.ended) {
+      await run.nextEvent();
+      yield* readyLeaves(run);
+    }
+  } finally {
+    stream.abort();
+  }
 }

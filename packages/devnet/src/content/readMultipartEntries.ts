@@ -71,59 +71,174 @@ const malformed = (cause?: unknown) =>
 /** Request bytes waiting to be parsed before the request is paused (memory stays flat). */
 const QUEUE_HIGH_WATER = 4 * 1024 * 1024;
 
+const aborted = (cause?: unknown) =>
+  new AidocError('NETWORK', 'The client aborted the upload.', cause === undefined ? {} : { cause });
+
 /**
  * The request's chunks one at a time, read through `data` events (lighter per chunk than the stream's async
  * iterator) and paused while more than {@link QUEUE_HIGH_WATER} bytes wait, so backpressure reaches the
- * client. Resolves `undefined` at the end of the request; rejects when it fails or the client aborts.
+ * client. `next()` resolves `undefined` at the end of the request and rejects when it fails or the client
+ * aborts.
+ *
+ * A class, and the generators below module-level functions taking it, rather than closures made per
+ * request: every upload then runs through the same functions and objects of the same shapes, so the code V8
+ * optimizes for one upload stays valid for the next (a generator function made per request gives its
+ * generators a new map each time, and the optimized code of their consumers was thrown away on every add).
  */
-function chunkSource(req: IncomingMessage): () => Promise<Buffer | undefined> {
-  const queue: Buffer[] = [];
-  let queued = 0;
-  let ended = false;
-  let failure: AidocError | undefined;
-  let wake: (() => void) | undefined;
-  const notify = () => {
-    const resolve = wake;
-    wake = undefined;
+class ChunkSource {
+  readonly #req: IncomingMessage;
+  readonly #queue: Buffer[] = [];
+  #queued = 0;
+  #ended = false;
+  #failure: AidocError | undefined;
+  #wake: (() => void) | undefined;
+
+  constructor(req: IncomingMessage) {
+    this.#req = req;
+    req.on('data', (chunk: Buffer) => {
+      this.#queue.push(chunk);
+      this.#queued += chunk.length;
+      if (this.#queued > QUEUE_HIGH_WATER) req.pause();
+      this.#notify();
+    });
+    req.once('end', () => {
+      this.#ended = true;
+      this.#notify();
+    });
+    req.once('aborted', () => this.#fail(aborted()));
+    req.once('error', (cause) =>
+      this.#fail(req.destroyed && !req.complete ? aborted(cause) : malformed(cause)),
+    );
+    req.once('close', () => {
+      if (!this.#ended) this.#fail(aborted());
+    });
+  }
+
+  #fail(error: AidocError): void {
+    this.#failure ??= error;
+    this.#notify();
+  }
+
+  #notify(): void {
+    const resolve = this.#wake;
+    this.#wake = undefined;
     resolve?.();
-  };
-  const aborted = (cause?: unknown) =>
-    new AidocError('NETWORK', 'The client aborted the upload.', cause === undefined ? {} : { cause });
-  req.on('data', (chunk: Buffer) => {
-    queue.push(chunk);
-    queued += chunk.length;
-    if (queued > QUEUE_HIGH_WATER) req.pause();
-    notify();
-  });
-  req.once('end', () => {
-    ended = true;
-    notify();
-  });
-  req.once('aborted', () => {
-    failure ??= aborted();
-    notify();
-  });
-  req.once('error', (cause) => {
-    failure ??= req.destroyed && !req.complete ? aborted(cause) : malformed(cause);
-    notify();
-  });
-  req.once('close', () => {
-    if (!ended) failure ??= aborted();
-    notify();
-  });
-  return async () => {
-    while (queue.length === 0) {
-      if (failure) throw failure;
-      if (ended) return undefined;
+  }
+
+  async next(): Promise<Buffer | undefined> {
+    while (this.#queue.length === 0) {
+      if (this.#failure) throw this.#failure;
+      if (this.#ended) return undefined;
       await new Promise<void>((resolve) => {
-        wake = resolve;
+        this.#wake = resolve;
       });
     }
-    const chunk = queue.shift() as Buffer;
-    queued -= chunk.length;
-    if (queued <= QUEUE_HIGH_WATER / 2 && req.isPaused()) req.resume();
+    const chunk = this.#queue.shift() as Buffer;
+    this.#queued -= chunk.length;
+    if (this.#queued <= QUEUE_HIGH_WATER / 2 && this.#req.isPaused()) this.#req.resume();
     return chunk;
-  };
+  }
+}
+
+/** Where a multipart upload is parsed up to: the unparsed bytes and the request's next chunks. */
+class MultipartCursor {
+  /** Every delimiter, the first one included, is matched as CRLF "--" boundary: the stream gets a virtual CRLF. */
+  readonly delimiter: Buffer;
+  readonly keep: number;
+  readonly chunks: ChunkSource;
+  /** Unparsed bytes: a view of the current request chunk, or a small joined buffer. */
+  pending: Buffer = Buffer.from(CRLF);
+  /** Set when the current part's body has been read up to its delimiter. */
+  partDone = false;
+
+  constructor(req: IncomingMessage, boundary: string) {
+    this.delimiter = Buffer.from(`\r\n--${boundary}`);
+    this.keep = this.delimiter.length - 1;
+    this.chunks = new ChunkSource(req);
+  }
+
+  /** Appends the next chunk to `pending` (a copy: used for the small header parts only). */
+  async pullMore(): Promise<void> {
+    const chunk = await this.chunks.next();
+    if (chunk === undefined) throw malformed();
+    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+  }
+
+  /** How many trailing bytes of `buf` could be the start of a delimiter (0 for almost every chunk). */
+  heldBack(buf: Buffer): number {
+    const { delimiter, keep } = this;
+    for (let i = buf.indexOf(0x0d, Math.max(0, buf.length - keep)); i !== -1; i = buf.indexOf(0x0d, i + 1)) {
+      if (delimiter.compare(buf, i, buf.length, 0, buf.length - i) === 0) return buf.length - i;
+    }
+    return 0;
+  }
+
+  /** Reads until `marker` is in `pending`; returns the bytes before it and consumes it. */
+  async readUntil(marker: Buffer, limit: number): Promise<Buffer> {
+    for (;;) {
+      const at = this.pending.indexOf(marker);
+      if (at !== -1) {
+        const head = this.pending.subarray(0, at);
+        this.pending = this.pending.subarray(at + marker.length);
+        return head;
+      }
+      if (this.pending.length > limit) throw malformed();
+      await this.pullMore();
+    }
+  }
+}
+
+/**
+ * The body of the cursor's current part, up to the next delimiter, as views of the request chunks (never
+ * copied). A chunk is handed on whole, so each piece but a part's last ends its buffer (the consumer may move
+ * it to another thread). When a chunk's last bytes could begin a delimiter, the next chunk is read first and
+ * the seam between the two searched on its own, so a delimiter split across chunks is still found. Nothing
+ * read after a piece is handed on is a view of that piece's buffer. A new call resumes where an abandoned one
+ * stopped.
+ */
+async function* partBody(cursor: MultipartCursor): AsyncGenerator<Uint8Array> {
+  const { delimiter, keep } = cursor;
+  for (;;) {
+    const pending = cursor.pending;
+    const at = pending.indexOf(delimiter);
+    if (at !== -1) {
+      const last = pending.subarray(0, at);
+      // What follows the delimiter is copied (a few bytes, usually): the consumer may keep or move `last`'s
+      // buffer.
+      cursor.pending = Buffer.from(pending.subarray(at + delimiter.length));
+      cursor.partDone = true;
+      if (last.length > 0) yield last;
+      return;
+    }
+    const hold = cursor.heldBack(pending);
+    const chunk = await cursor.chunks.next();
+    if (chunk === undefined) throw malformed();
+    if (hold > 0) {
+      if (chunk.length < keep) {
+        cursor.pending = Buffer.concat([pending, chunk]); // a tiny chunk: join and search again
+        continue;
+      }
+      // A delimiter that starts in the held-back tail ends within the first `keep` bytes of the chunk.
+      const seam = Buffer.concat([pending.subarray(pending.length - hold), chunk.subarray(0, keep)]);
+      const inSeam = seam.indexOf(delimiter);
+      if (inSeam !== -1 && inSeam < hold) {
+        const end = pending.length - hold + inSeam;
+        cursor.pending = chunk.subarray(inSeam + delimiter.length - hold);
+        cursor.partDone = true;
+        if (end > 0) yield pending.subarray(0, end);
+        return;
+      }
+    }
+    cursor.pending = chunk;
+    if (pending.length > 0) yield pending;
+  }
+}
+
+/** Reads the rest of the cursor's current part and drops it. */
+async function skipPart(cursor: MultipartCursor): Promise<void> {
+  for await (const _ of partBody(cursor)) {
+    // discarded
+  }
 }
 
 /**
@@ -142,130 +257,36 @@ export async function* readMultipartEntries(req: IncomingMessage): AsyncGenerato
   const type = req.headers['content-type'] ?? '';
   const boundary = type.toLowerCase().startsWith('multipart/form-data') ? boundaryOf(type) : undefined;
   if (boundary === undefined) throw new AidocError('INVALID_PARAMS', 'file argument "path" is required');
-  // Every delimiter, the first one included, is matched as CRLF "--" boundary: the stream gets a virtual CRLF.
-  const delimiter = Buffer.from(`\r\n--${boundary}`);
-  const keep = delimiter.length - 1;
-
-  const nextChunk = chunkSource(req);
-  /** Unparsed bytes: a view of the current request chunk, or a small joined buffer. */
-  let pending: Buffer = Buffer.from(CRLF);
-
-  /** Appends the next chunk to `pending` (a copy: used for the small header parts only). */
-  const pullMore = async (): Promise<void> => {
-    const chunk = await nextChunk();
-    if (chunk === undefined) throw malformed();
-    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-  };
-
-  /** How many trailing bytes of `buf` could be the start of a delimiter (0 for almost every chunk). */
-  const heldBack = (buf: Buffer): number => {
-    for (let i = buf.indexOf(0x0d, Math.max(0, buf.length - keep)); i !== -1; i = buf.indexOf(0x0d, i + 1)) {
-      if (delimiter.compare(buf, i, buf.length, 0, buf.length - i) === 0) return buf.length - i;
-    }
-    return 0;
-  };
-
-  /** Set when the current part's body has been read up to its delimiter. */
-  let partDone = false;
-
-  /**
-   * The body of the current part, up to the next delimiter, as views of the request chunks (never copied).
-   * A chunk is handed on whole, so each piece but a part's last ends its buffer (the consumer may move it to
-   * another thread). When a chunk's last bytes could begin a delimiter, the next chunk is read first and the
-   * seam between the two searched on its own, so a delimiter split across chunks is still found. Nothing read
-   * after a piece is handed on is a view of that piece's buffer. A new call resumes where an abandoned one
-   * stopped.
-   */
-  async function* body(): AsyncGenerator<Uint8Array> {
-    for (;;) {
-      const at = pending.indexOf(delimiter);
-      if (at !== -1) {
-        const last = pending.subarray(0, at);
-        // What follows the delimiter is copied (a few bytes, usually): the consumer may keep or move `last`'s
-        // buffer.
-        pending = Buffer.from(pending.subarray(at + delimiter.length));
-        partDone = true;
-        if (last.length > 0) yield last;
-        return;
-      }
-      const hold = heldBack(pending);
-      const chunk = await nextChunk();
-      if (chunk === undefined) throw malformed();
-      if (hold > 0) {
-        if (chunk.length < keep) {
-          pending = Buffer.concat([pending, chunk]); // a tiny chunk: join and search again
-          continue;
-        }
-        // A delimiter that starts in the held-back tail ends within the first `keep` bytes of the chunk.
-        const seam = Buffer.concat([pending.subarray(pending.length - hold), chunk.subarray(0, keep)]);
-        const inSeam = seam.indexOf(delimiter);
-        if (inSeam !== -1 && inSeam < hold) {
-          const end = pending.length - hold + inSeam;
-          const last = pending.subarray(0, end);
-          pending = chunk.subarray(inSeam + delimiter.length - hold);
-          partDone = true;
-          if (end > 0) yield last;
-          return;
-        }
-      }
-      const whole = pending;
-      pending = chunk;
-      if (whole.length > 0) yield whole;
-    }
-  }
-
-  /** Reads until `marker` is in `pending`; returns the bytes before it and consumes it. */
-  const readUntil = async (marker: Buffer, limit: number): Promise<Buffer> => {
-    for (;;) {
-      const at = pending.indexOf(marker);
-      if (at !== -1) {
-        const head = pending.subarray(0, at);
-        pending = pending.subarray(at + marker.length);
-        return head;
-      }
-      if (pending.length > limit) throw malformed();
-      await pullMore();
-    }
-  };
+  const cursor = new MultipartCursor(req, boundary);
 
   // Preamble: everything before the first delimiter is ignored.
-  for await (const _ of body()) {
-    // discarded
-  }
+  await skipPart(cursor);
   let sawPart = false;
   for (;;) {
     // After a delimiter: "--" ends the upload; otherwise (optional padding) CRLF, then the part's headers.
-    while (pending.length < 2) await pullMore();
-    if (pending[0] === 0x2d && pending[1] === 0x2d) break;
-    await readUntil(CRLF, 1024);
-    while (pending.length < 2) await pullMore();
+    while (cursor.pending.length < 2) await cursor.pullMore();
+    if (cursor.pending[0] === 0x2d && cursor.pending[1] === 0x2d) break;
+    await cursor.readUntil(CRLF, 1024);
+    while (cursor.pending.length < 2) await cursor.pullMore();
     let headerText = '';
-    if (pending[0] === 0x0d && pending[1] === 0x0a)
-      pending = pending.subarray(2); // no header lines
-    else headerText = (await readUntil(HEADERS_END, MAX_HEADER_BYTES)).toString('utf8');
+    if (cursor.pending[0] === 0x0d && cursor.pending[1] === 0x0a)
+      cursor.pending = cursor.pending.subarray(2); // no header lines
+    else headerText = (await cursor.readUntil(HEADERS_END, MAX_HEADER_BYTES)).toString('utf8');
     const headers = parsePartHeaders(headerText);
-    partDone = false;
+    cursor.partDone = false;
     if (headers.filename === undefined) {
-      for await (const _ of body()) {
-        // a form field: skipped
-      }
+      await skipPart(cursor); // a form field
       continue;
     }
     sawPart = true;
     if (headers.contentType === 'application/x-directory') {
-      for await (const _ of body()) {
-        // a directory part has no content
-      }
+      await skipPart(cursor); // a directory part has no content
       yield { path: headers.filename };
       continue;
     }
-    yield { path: headers.filename, content: body() };
+    yield { path: headers.filename, content: partBody(cursor) };
     // The consumer normally reads the whole body; whatever it left is skipped to reach the next part.
-    if (!partDone) {
-      for await (const _ of body()) {
-        // skipped
-      }
-    }
+    if (!cursor.partDone) await skipPart(cursor);
   }
   if (!sawPart) throw new AidocError('INVALID_PARAMS', 'file argument "path" is required');
 }
