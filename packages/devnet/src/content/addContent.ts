@@ -20,7 +20,8 @@ export interface AddInputOptions {
   /**
    * The content's buffers belong to this import alone (a request body read for it): a piece that ends its
    * buffer moves to the store's block thread instead of being copied, and nobody may use it afterwards.
-   * Default false: every piece is copied.
+   * Default false: every piece is copied. Owned content is a request reader's Buffers, so its pieces are
+   * not checked again for being bytes.
    */
   owned?: boolean;
 }
@@ -168,14 +169,32 @@ function createEventQueue<T>() {
   };
 }
 
-/** The importer's candidates for `entries`; notes in `seen` whether one had no name. Module-level, like the other add-path generators, so V8's optimized code carries from one add to the next. */
+/**
+ * The importer's candidates for `entries`; notes in `seen` whether one had no name. Content that is not
+ * `owned` is checked piece by piece for being bytes (the chunker passes pieces on unchecked). Module-level,
+ * like the other add-path generators, so V8's optimized code carries from one add to the next.
+ */
 async function* importCandidates(
   entries: AsyncIterable<AddEntry> | Iterable<AddEntry>,
   seen: { unnamed: boolean },
+  owned: boolean,
 ): AsyncGenerator<{ path: string; content?: AsyncIterable<Uint8Array> | Iterable<Uint8Array> }> {
   for await (const entry of entries) {
     if (entry.path === '') seen.unnamed = true;
-    yield entry.content === undefined ? { path: entry.path } : { path: entry.path, content: entry.content };
+    if (entry.content === undefined) yield { path: entry.path };
+    else yield { path: entry.path, content: owned ? entry.content : checkedBytes(entry.content) };
+  }
+}
+
+/** The pieces of `content`, failing with INVALID_INPUT at the first that is not a Uint8Array. */
+async function* checkedBytes(
+  content: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+): AsyncGenerator<Uint8Array> {
+  for await (const piece of content) {
+    if (!(piece instanceof Uint8Array)) {
+      throw new AidocError('INVALID_INPUT', 'File content must be bytes (Uint8Array chunks).');
+    }
+    yield piece;
   }
 }
 
@@ -229,7 +248,11 @@ export async function* addContent(
     const roots: CID[] = [];
     const seen = { unnamed: false };
     let last: CID | undefined;
-    for await (const result of importer(importCandidates(entries, seen), sink, importerOptions)) {
+    for await (const result of importer(
+      importCandidates(entries, seen, input.owned === true),
+      sink,
+      importerOptions,
+    )) {
       // Every block of this entry is stored before the entry is reported (a reported CID survives kill -9).
       await sink.flush();
       const path = result.path ?? '';

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { AidocError } from '@aidoc/sdk/errors';
 import * as dagPb from '@ipld/dag-pb';
 import { UnixFS } from 'ipfs-unixfs';
 import { type ImporterOptions, importer } from 'ipfs-unixfs-importer';
@@ -6,7 +7,7 @@ import { fixedSize } from 'ipfs-unixfs-importer/chunker';
 import { base32 } from 'multiformats/bases/base32';
 import { CID } from 'multiformats/cid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kuboImporterOptions } from '../../src/content/addContent';
+import { addContent, kuboImporterOptions } from '../../src/content/addContent';
 import type { ContentStore } from '../../src/content/ContentStore';
 import { createContentStore } from '../../src/content/createContentStore';
 import { encodeUnixfsLeaf } from '../../src/content/kuboBufferImporter';
@@ -125,6 +126,23 @@ describe('fast import parts match ipfs-unixfs / ipfs-unixfs-importer byte for by
         expect(Buffer.from(CID.parse(cid).multihash.digest).equals(digest), `${label}: ${cid}`).toBe(true);
       }
     }
+  });
+
+  it('addContent refuses content pieces that are not bytes with INVALID_INPUT, and nothing of the file stays pinned', async () => {
+    async function* mixed(): AsyncGenerator<Uint8Array> {
+      yield randomBytes(300_000);
+      yield 'not bytes' as unknown as Uint8Array;
+    }
+    const run = async () => {
+      const entries = [{ path: 'f', content: mixed() }];
+      for await (const _ of addContent(store, entries, parseKuboAddOptions(new URLSearchParams()))) {
+        // nothing is expected
+      }
+    };
+    await expect(run()).rejects.toSatisfy((e) => AidocError.is(e, 'INVALID_INPUT'));
+    const pins: string[] = [];
+    for await (const pin of store.pins()) pins.push(pin.cid.toString());
+    expect(pins).toEqual([]);
   });
 
   it('moves the input to the block thread only when the import owns it, and copies it otherwise', async () => {
