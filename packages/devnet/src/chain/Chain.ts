@@ -21,14 +21,13 @@ import { type BlockHeader, blockHash, encodeHeader, QBFT_MIX_HASH } from './Bloc
 import { BlockStore } from './BlockStore';
 import { ChainDatabase } from './ChainDatabase';
 import { chainCommon } from './chainCommon';
-import { copyAccount, FlatState, type TouchedKeys } from './FlatState';
+import { FlatState, type TouchedKeys } from './FlatState';
 import { INITIAL_BASE_FEE, nextBaseFee } from './feeMarket';
-import { keccak256 as keccak_256 } from './keccak256';
 import { effectiveTip, Mempool, type PooledTx } from './Mempool';
 import { type TrieNode, toNibbles, trieInsert, trieRoot } from './MerkleTrie';
 import type { QbftExtraData } from './qbftExtraData';
 import { StateOverlay } from './StateOverlay';
-import type { StateChanges, StateReader } from './StateReader';
+import type { StateReader } from './StateReader';
 import type { StoredBlock, StoredLog, StoredReceipt, StoredTx } from './StoredBlock';
 import { SwitchableState } from './SwitchableState';
 import { type CallParams, txFromCallParams } from './txFromCallParams';
