@@ -104,7 +104,7 @@ function formatTable(rows: Row[]): string {
  * The `content` workload: the devnet's Kubo RPC API `add` and `cat` over HTTP for 1 MiB, 100 MiB and 1 GiB,
  * in memory and with `--data-dir`, next to node:crypto's SHA-256 rate over the same bytes (the ceiling).
  * Each size runs against a fresh devnet process, so its peak RSS (VmHWM) belongs to that size alone. Sizes up
- * to 128 MiB are added eight times: five unmeasured warm-up adds, then the median of three (the first add is
+ * to 128 MiB are added ten times: five unmeasured warm-up adds, then the median of five (the first add is
  * reported on its own).
  *
  * @example
@@ -166,7 +166,7 @@ export const contentWorkload: Workload = {
     process.stdout.write(`${formatTable(rows)}\n`);
     process.stdout.write(
       [
-        'add MiB/s: steady state, the median of three adds after five unmeasured ones (sizes up to 128 MiB); first add:',
+        'add MiB/s: steady state, the median of five adds after five unmeasured ones (sizes up to 128 MiB); first add:',
         'the first add of that size into the fresh process (its heap still growing).',
         'server CPU ms/add: user + system time of the devnet process (all threads) during the last measured add; on a',
         'shared machine it moves less with other load than MiB/s does. load: 1-minute load average after the size.',

@@ -34,9 +34,8 @@ export interface ContentBenchResult {
   sha256MiBps: number;
   /**
    * `POST /api/v0/add` (multipart upload, default Kubo options, pinned) end to end over HTTP, in steady state:
-   * for sizes up to 128 MiB the median of three adds after five unmeasured ones of the same size (a fresh
-   * server first takes fresh memory, then V8 keeps compiling the add path in the background for a few more);
-   * larger sizes are added once.
+   * for sizes up to 128 MiB the median of five adds after five unmeasured ones of the same size (a fresh
+   * server first takes fresh memory and compiles the add path); larger sizes are added once.
    */
   addMiBps: number;
   /** The first add of this size into the server (for sizes up to 128 MiB; else equal to `addMiBps`). */
@@ -233,13 +232,13 @@ export async function runContentBench(options: ContentBenchOptions): Promise<Con
   const results: ContentBenchResult[] = [];
   try {
     for (const bytes of options.sizes) {
-      // Steady state, not warm-up: sizes up to 128 MiB are added eight times (different bytes each time,
-      // unpinned and collected in between); the first five warm the server up and the median of the last three
-      // is kept. Measured per add on a fresh devnet: the first two take fresh memory (~25,000 page faults per
-      // 100 MiB, then ~0) and V8's background compiler stays busy through about the fifth (100-150 ms of CPU
-      // per add, then ~30). The first add's time is reported too.
+      // Steady state, not warm-up: sizes up to 128 MiB are added ten times (different bytes each time,
+      // unpinned and collected in between); the first five warm the server up and the median of the last five
+      // is kept (five rather than three: on this shared machine the rate moves in phases of a few seconds). A
+      // fresh devnet's first adds take fresh memory (~25,000 page faults per 100 MiB, then few) while V8
+      // compiles the add path. The first add's time is reported too.
       const warmups = bytes <= 128 * MiB ? 5 : 0;
-      const repeats = bytes <= 128 * MiB ? 8 : 1;
+      const repeats = bytes <= 128 * MiB ? 10 : 1;
       const addTimes: number[] = [];
       const shaTimes: number[] = [];
       let firstAddSeconds = 0;
