@@ -71,6 +71,12 @@ export interface ContentStore {
   /** The block's bytes; throws `AidocError` `NOT_FOUND` when absent. */
   get(cid: CID): Promise<Uint8Array>;
   /**
+   * Hands back the bytes of a block that {@link get} returned, once nothing uses them (nor any view of their
+   * buffer) any more: the store reuses the buffer for later reads, and the bytes become unusable. Bytes from
+   * anywhere else are ignored. Optional for callers; a long `cat` uses it so reads take no fresh memory.
+   */
+  recycle(bytes: Uint8Array): void;
+  /**
    * Stores a block under its multihash: its bytes, or its consecutive parts (written out as they are on disk,
    * joined in memory). The caller vouches that the bytes hash to `cid` and does not change them afterwards.
    * Idempotent.

@@ -75,11 +75,37 @@ function byteLength(parts) {
 }
 
 /**
+ * Buffers the main thread moved back after reading them (`recycle`), reused by the next reads: a long `cat`
+ * then takes no fresh memory here and gives the main isolate no new external memory per block.
+ * @type {ArrayBuffer[]}
+ */
+const readPool = [];
+const READ_POOL_MAX = 64;
+
+/**
+ * A buffer of `n` bytes for a block that goes to the main thread: a recycled one that fits without wasting
+ * more than half of it, or a new one.
+ * @param {number} n
+ */
+function readBuffer(n) {
+  for (let i = readPool.length - 1; i >= 0; i--) {
+    const buffer = /** @type {ArrayBuffer} */ (readPool[i]);
+    if (buffer.byteLength >= n && buffer.byteLength <= 2 * n) {
+      readPool[i] = /** @type {ArrayBuffer} */ (readPool[readPool.length - 1]);
+      readPool.pop();
+      return new Uint8Array(buffer, 0, n);
+    }
+  }
+  return new Uint8Array(n);
+}
+
+/**
  * One buffer with the parts' bytes, laid out to be moved to another thread.
  * @param {readonly Uint8Array[]} parts
+ * @param {(n: number) => Uint8Array} [allocate]
  */
-function joined(parts) {
-  const out = new Uint8Array(byteLength(parts));
+function joined(parts, allocate = (n) => new Uint8Array(n)) {
+  const out = allocate(byteLength(parts));
   let at = 0;
   for (const p of parts) {
     out.set(p, at);
@@ -96,7 +122,7 @@ function memoryStorage() {
   return {
     get: async (key) => {
       const parts = blocks.get(key);
-      return parts === undefined ? undefined : joined(parts);
+      return parts === undefined ? undefined : joined(parts, readBuffer);
     },
     head: async (key, n) => {
       const parts = blocks.get(key);
@@ -277,8 +303,8 @@ async function packStorage(dir, fsync) {
   const read = async (location, length = location.size) => {
     const handle = handles.get(location.pack);
     if (!handle) throw new Error(`pack ${location.pack} is not open`);
-    // Allocated outside V8's pool, so the buffer moves to the main thread whole.
-    const bytes = new Uint8Array(length);
+    // Allocated outside V8's pool (or recycled), so the buffer moves to the main thread whole.
+    const bytes = length === location.size ? readBuffer(length) : new Uint8Array(length);
     let done = 0;
     while (done < length) {
       const { bytesRead } = await handle.read(bytes, done, length - done, location.offset + done);
@@ -537,6 +563,10 @@ function onLeaves(storage, m) {
 }
 
 port.on('message', (m) => {
+  if (m.op === 'recycle') {
+    if (readPool.length < READ_POOL_MAX) readPool.push(m.buffer);
+    return;
+  }
   if (typeof m.stream === 'number') {
     opened.then(
       (storage) => onLeaves(storage, m),

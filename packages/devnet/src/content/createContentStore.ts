@@ -34,6 +34,8 @@ interface Backend {
   readonly location: string;
   readonly persistent: boolean;
   getBlock(key: string): Promise<Uint8Array | undefined>;
+  /** Gives a buffer returned by `getBlock` back to the block thread (see {@link ContentStore.recycle}). */
+  recycleBlock(bytes: Uint8Array): void;
   /** The block's first `n` bytes (fewer when it is shorter) and its size, without reading the rest. */
   blockHead(key: string, n: number): Promise<{ head: Uint8Array; size: number } | undefined>;
   hasBlock(key: string): boolean;
@@ -81,6 +83,7 @@ function keyToRawCid(key: string): CID {
 function blockOperations(blocks: BlockWorker) {
   return {
     getBlock: (key: string) => blocks.get(key),
+    recycleBlock: (bytes: Uint8Array) => blocks.recycle(bytes),
     blockHead: (key: string, n: number) => blocks.head(key, n),
     hasBlock: (key: string) => blocks.sizes.has(key),
     isLeaf: (key: string) => blocks.isLeaf(key),
@@ -396,6 +399,9 @@ export async function createContentStore(options: ContentStoreOptions = {}): Pro
       return backend.hasBlock(blockKey(cid));
     },
     get,
+    recycle: (bytes) => {
+      if (!closed) backend.recycleBlock(bytes);
+    },
     put,
     async *blocks() {
       assertOpen();

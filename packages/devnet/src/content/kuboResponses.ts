@@ -97,15 +97,22 @@ export function startKuboStream(
 
 /**
  * Writes a chunk, waiting for the socket to drain when its buffer is full (end-to-end backpressure).
+ * `onWritten` runs once the socket has taken the chunk (not when the write fails), so the caller may reuse
+ * its buffer.
  *
  * @example
  * ```ts
  * await writeWithBackpressure(res, `${JSON.stringify(event)}\n`);
  * ```
  */
-export async function writeWithBackpressure(res: ServerResponse, chunk: Uint8Array | string): Promise<void> {
+export async function writeWithBackpressure(
+  res: ServerResponse,
+  chunk: Uint8Array | string,
+  onWritten?: () => void,
+): Promise<void> {
   if (res.destroyed) throw new AidocError('NETWORK', 'The client closed the connection.');
-  if (res.write(chunk)) return;
+  const written = onWritten && ((error?: Error | null) => error || onWritten());
+  if (written ? res.write(chunk, written) : res.write(chunk)) return;
   await new Promise<void>((resolve, reject) => {
     const cleanup = () => {
       res.off('drain', onDrain);

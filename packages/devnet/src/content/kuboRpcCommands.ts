@@ -15,7 +15,7 @@ import type { PeerIdentity } from './createPeerIdentity';
 import { sendKuboJson, startKuboStream, writeWithBackpressure } from './kuboResponses';
 import { parseIpfsPath } from './parseIpfsPath';
 import { parseKuboAddOptions, readBoolOption } from './parseKuboAddOptions';
-import { readFileContent } from './readFileContent';
+import { readFileContent, recycleFileChunk } from './readFileContent';
 import { readMultipartEntries } from './readMultipartEntries';
 
 /** What a command handler receives. */
@@ -148,7 +148,8 @@ const cat: KuboCommand = async ({ res, params, store }) => {
     }
     const want = left === -1n ? size - skip : left < size - skip ? left : size - skip;
     for await (const chunk of contentOf(store, entry, { offset: skip, length: want })) {
-      await writeWithBackpressure(res, chunk);
+      // Once the socket has taken a chunk, its block's buffer goes back to the store for the next reads.
+      await writeWithBackpressure(res, chunk, () => recycleFileChunk(store, chunk));
     }
     if (left !== -1n) left -= want;
     skip = 0n;

@@ -29,6 +29,23 @@ export async function* readFileContent(
   yield* readNode(store, cid, await store.get(cid), start, end);
 }
 
+/** Buffers of the blocks whose bytes {@link readFileContent} hands out and does not read again. */
+const finishedBlocks = new WeakSet<ArrayBufferLike>();
+
+/**
+ * Gives the block buffer behind a chunk of {@link readFileContent} back to the store (`ContentStore.recycle`)
+ * once the caller is done with the chunk, e.g. when the socket has taken it. Only leaf blocks qualify; the
+ * chunk and every other view of its block are unusable afterwards.
+ *
+ * @example
+ * ```ts
+ * for await (const chunk of readFileContent(store, cid)) res.write(chunk, (error) => error || recycleFileChunk(store, chunk));
+ * ```
+ */
+export function recycleFileChunk(store: ContentStore, chunk: Uint8Array): void {
+  if (finishedBlocks.delete(chunk.buffer)) store.recycle(chunk);
+}
+
 async function* readNode(
   store: ContentStore,
   cid: CID,
@@ -39,6 +56,7 @@ async function* readNode(
   if (cid.code === RAW_CODE) {
     const from = Number(start);
     const to = end === undefined ? block.byteLength : Math.min(Number(end), block.byteLength);
+    finishedBlocks.add(block.buffer);
     if (to > from) yield block.subarray(from, to);
     return;
   }
@@ -52,6 +70,8 @@ async function* readNode(
   }
   let position = 0n;
   const data = unixfs.data;
+  // A leaf is not read again once its data is handed out (a node with links is: its links are views of it).
+  if (node.Links.length === 0) finishedBlocks.add(block.buffer);
   if (data !== undefined && data.byteLength > 0) {
     const from = start > 0n ? start : 0n;
     const to = end === undefined || end > BigInt(data.byteLength) ? BigInt(data.byteLength) : end;

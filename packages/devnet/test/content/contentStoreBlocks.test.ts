@@ -53,6 +53,33 @@ describe.each(stores)('content store blocks (%s)', (_name, open) => {
     await store.close();
   });
 
+  it('recycle moves a read block buffer back for later reads, which stay correct; other bytes are ignored', async () => {
+    const store = await open();
+    const blocks = Array.from({ length: 6 }, () => encodeUnixfsLeaf(randomBytes(262_144), 'file'));
+    for (const block of blocks) await store.put(dagPbCid(block), block);
+    for (let round = 0; round < 3; round++) {
+      for (const block of blocks) {
+        const bytes = await store.get(dagPbCid(block));
+        expect(Buffer.from(bytes).equals(Buffer.from(block))).toBe(true);
+        store.recycle(bytes.subarray(10, 20)); // a view of the block is enough
+        expect(bytes.byteLength).toBe(0); // its buffer moved back to the block thread
+      }
+    }
+    // Bytes that did not come from get (the caller's own, or recycled twice) stay where they are.
+    const own = randomBytes(300_000);
+    store.recycle(own);
+    expect(own.byteLength).toBe(300_000);
+    const again = await store.get(dagPbCid(blocks[0] as Uint8Array));
+    store.recycle(again);
+    store.recycle(again);
+    expect(
+      Buffer.from(await store.get(dagPbCid(blocks[1] as Uint8Array))).equals(
+        Buffer.from(blocks[1] as Uint8Array),
+      ),
+    ).toBe(true);
+    await store.close();
+  });
+
   it('pins and gc follow links whether or not a dag-pb block starts with its Data field', async () => {
     const store = await open();
     // Leaves stored as parts: one Data field each, recognised as link-free from their first bytes.
