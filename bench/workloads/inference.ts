@@ -454,7 +454,9 @@ export const inferenceWorkload: Workload = {
                 ['server', server],
                 ['binary', binary],
               ] as const) {
-                await measure(caller, Math.max(50, Math.round(requests / 10)), concurrency); // warm-up
+                // Warm-up: a tenth of the run, and never under 1,000 requests, so `--quick` on a fresh devnet
+                // does not time the server's first JIT tiers (its batch-1 latency read ~1.5 ms added with 50).
+                await measure(caller, Math.max(1000, Math.round(requests / 10)), concurrency);
                 const m = await measure(caller, requests, concurrency);
                 const r = row(model.name, batch, path, phase, concurrency, requests, m);
                 rows.push(r);
