@@ -399,9 +399,8 @@ export async function createContentStore(options: ContentStoreOptions = {}): Pro
       return backend.hasBlock(blockKey(cid));
     },
     get,
-    recycle: (bytes) => {
-      if (!closed) backend.recycleBlock(bytes);
-    },
+    // After close the block thread has stopped and recycling does nothing (see BlockWorker.recycle).
+    recycle: (bytes) => backend.recycleBlock(bytes),
     put,
     async *blocks() {
       assertOpen();
